@@ -1,0 +1,156 @@
+// The catalog schema as an ordered list of migrations; PRAGMA user_version records how many have run.
+import type Database from 'better-sqlite3';
+
+/**
+ * Each entry moves the schema from version i to i + 1. Never edit a shipped entry: append a new one.
+ *
+ * Photo identity follows content: a photo row keeps its id (and so its faces and the user's
+ * decisions) when its file is renamed or moved, which is recognised by `content_hash`.
+ * Status: 'ok' (analysed), 'failed' (error_code says why), 'retired' (file gone; faces kept but
+ * out of people, so a photo that comes back is revived with its names), 'duplicate' (same content
+ * as `duplicate_of`, which holds the faces). Retired rows keep their last path for information,
+ * so the path is unique only among rows that are not retired.
+ * AUTOINCREMENT: an id is never reused after a delete, so a face id in the decision log or in a
+ * client's cache can never come to mean another face.
+ */
+export const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE roots (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    added_at INTEGER NOT NULL,
+    last_scan_at INTEGER
+  );
+
+  CREATE TABLE photos (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    root_id INTEGER REFERENCES roots(id) ON DELETE SET NULL,
+    path TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    mtime_ms REAL NOT NULL,
+    content_hash TEXT,
+    width INTEGER,
+    height INTEGER,
+    orientation INTEGER,
+    taken_at INTEGER,
+    status TEXT NOT NULL CHECK (status IN ('ok', 'failed', 'retired', 'duplicate')),
+    duplicate_of INTEGER REFERENCES photos(id) ON DELETE CASCADE,
+    error_code TEXT,
+    error_message TEXT,
+    detector_id TEXT,
+    model_id TEXT,
+    indexed_at INTEGER NOT NULL,
+    retired_at INTEGER,
+    CHECK ((status = 'duplicate') = (duplicate_of IS NOT NULL)),
+    CHECK ((status = 'failed') = (error_code IS NOT NULL))
+  );
+  CREATE UNIQUE INDEX photos_live_path ON photos(path) WHERE status != 'retired';
+  CREATE INDEX photos_hash ON photos(content_hash);
+  CREATE INDEX photos_root_status ON photos(root_id, status);
+  CREATE INDEX photos_duplicate_of ON photos(duplicate_of) WHERE duplicate_of IS NOT NULL;
+
+  CREATE TABLE faces (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    x REAL NOT NULL,
+    y REAL NOT NULL,
+    w REAL NOT NULL,
+    h REAL NOT NULL,
+    landmarks TEXT NOT NULL,
+    score REAL NOT NULL,
+    quality_size REAL NOT NULL,
+    quality_sharpness REAL NOT NULL,
+    quality_frontal REAL NOT NULL,
+    embedding BLOB NOT NULL,
+    model_id TEXT NOT NULL,
+    detector_id TEXT NOT NULL,
+    thumb TEXT,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX faces_photo ON faces(photo_id);
+  CREATE INDEX faces_model ON faces(model_id);
+
+  CREATE TABLE people (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT,
+    hidden INTEGER NOT NULL DEFAULT 0 CHECK (hidden IN (0, 1)),
+    cover_face_id INTEGER REFERENCES faces(id) ON DELETE SET NULL,
+    created_at INTEGER NOT NULL
+  );
+
+  CREATE TABLE assignments (
+    face_id INTEGER PRIMARY KEY REFERENCES faces(id) ON DELETE CASCADE,
+    person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    source TEXT NOT NULL CHECK (source IN ('auto', 'user')),
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX assignments_person ON assignments(person_id);
+
+  -- Assignments of faces whose photo was retired, restored if the photo comes back.
+  CREATE TABLE retired_assignments (
+    face_id INTEGER PRIMARY KEY REFERENCES faces(id) ON DELETE CASCADE,
+    person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    source TEXT NOT NULL CHECK (source IN ('auto', 'user')),
+    created_at INTEGER NOT NULL,
+    retired_at INTEGER NOT NULL
+  );
+
+  -- 'reject': face_id is not person_id. 'cannot-link' / 'must-link': between face_id and other_face_id
+  -- (stored with face_id < other_face_id so each pair has one row).
+  CREATE TABLE constraints (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL CHECK (kind IN ('reject', 'cannot-link', 'must-link')),
+    face_id INTEGER NOT NULL REFERENCES faces(id) ON DELETE CASCADE,
+    person_id INTEGER REFERENCES people(id) ON DELETE CASCADE,
+    other_face_id INTEGER REFERENCES faces(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL,
+    CHECK ((kind = 'reject' AND person_id IS NOT NULL AND other_face_id IS NULL)
+        OR (kind != 'reject' AND person_id IS NULL AND other_face_id IS NOT NULL AND face_id < other_face_id))
+  );
+  CREATE UNIQUE INDEX constraints_reject ON constraints(face_id, person_id) WHERE kind = 'reject';
+  CREATE UNIQUE INDEX constraints_link ON constraints(face_id, other_face_id) WHERE kind != 'reject';
+  CREATE INDEX constraints_other ON constraints(other_face_id) WHERE other_face_id IS NOT NULL;
+
+  -- Append-only log of user decisions; undo marks an entry instead of deleting it.
+  CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    undone_at INTEGER
+  );
+
+  CREATE TABLE adapters (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    model_id TEXT NOT NULL,
+    loss TEXT NOT NULL,
+    weights BLOB NOT NULL,
+    metrics TEXT NOT NULL,
+    adopted INTEGER NOT NULL DEFAULT 0 CHECK (adopted IN (0, 1)),
+    created_at INTEGER NOT NULL
+  );
+  CREATE UNIQUE INDEX adapters_one_adopted ON adapters(model_id) WHERE adopted = 1;
+
+  CREATE TABLE settings (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Runs the migrations the file has not seen yet, each in its own transaction with its version bump. */
+export function migrate(db: Database.Database): number {
+  const from = db.pragma('user_version', { simple: true }) as number;
+  if (from > SCHEMA_VERSION) {
+    throw new Error(`catalog schema version ${from} is newer than this app understands (${SCHEMA_VERSION}); update FaceAtlas`);
+  }
+  for (let v = from; v < SCHEMA_VERSION; v++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[v]);
+      db.pragma(`user_version = ${v + 1}`);
+    })();
+  }
+  return from;
+}
