@@ -33,13 +33,16 @@ export type WorkerResponse =
 export async function analysePhotoFile(
   input: string | Uint8Array, detector: FaceDetector, embedder: Embedder, options: PhotoAnalyseOptions = {},
 ): Promise<PhotoAnalysis> {
+  const t0 = performance.now();
   const photo = await decodePhoto(input, { maxSide: options.maxSide ?? ENGINE_DEFAULTS.detectMaxSide, maxInputPixels: options.maxInputPixels });
-  const faces = await analyseDecoded(photo, detector, embedder, options);
+  const timings = { decode: performance.now() - t0, detect: 0, embed: 0 };
+  const faces = await analyseDecoded(photo, detector, embedder, options, timings);
   return {
     width: photo.originalWidth,
     height: photo.originalHeight,
     orientation: photo.orientation,
     faces,
     detectorId: detector.id,
+    timings,
   };
 }

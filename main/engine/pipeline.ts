@@ -1,12 +1,12 @@
 // One photo through the engine, in the calling thread: detect -> align -> embed -> quality.
 // The worker pool (engine.ts) runs this inside each worker; tests and the CLI can run it directly.
 import { ENGINE_DEFAULTS } from '../../shared/settings.ts';
-import { alignFace } from './align.ts';
+import { alignFace, ARCFACE_TEMPLATE_112 } from './align.ts';
 import type { DetectOptions, FaceDetector } from './detect/detector.ts';
 import type { Embedder } from './embed/embedder.ts';
 import { l2normalize } from './embed/embedder.ts';
 import type { DecodedPhoto, RgbImage } from './image.ts';
-import type { AnalysedFace, DetectedFace, FaceQuality } from './types.ts';
+import type { AnalysedFace, DetectedFace, FaceQuality, FaceSource, FivePoints } from './types.ts';
 
 export interface AnalyseOptions extends DetectOptions {
   flip?: boolean;
@@ -14,9 +14,11 @@ export interface AnalyseOptions extends DetectOptions {
   minScore?: number;
   /**
    * When nothing is found: 'none' gives up; 'crop' retries on a padded copy and then treats the whole
-   * image as one tight face crop (for pre-cropped face datasets); 'auto' does so only for small images.
+   * image as one tight face crop (for pre-cropped face datasets); 'auto' does so only for small images;
+   * 'centre' does what 'crop' does and, if even that fails, places the template on the centre square
+   * (verification and evaluation always need one face per image).
    */
-  fallback?: 'none' | 'crop' | 'auto';
+  fallback?: 'none' | 'crop' | 'auto' | 'centre';
 }
 
 /** Images up to this side are likely pre-cropped faces (datasets, avatars): 'auto' fallback applies. */
@@ -25,8 +27,21 @@ export const TIGHT_CROP_MAX_SIDE = 400;
 const FALLBACK_PAD = 0.3;
 
 export interface FaceWithSource extends DetectedFace {
-  /** How the face was found: by the detector, on a padded copy, or by assuming the image is the face. */
-  source: 'detector' | 'padded' | 'whole-image';
+  source: FaceSource;
+}
+
+/** The ArcFace template laid on the image's centre square: the face position of a centred tight crop. */
+export function centreCropFace(image: RgbImage, template: FivePoints, templateSize: number): FaceWithSource {
+  const side = Math.min(image.width, image.height);
+  const x0 = (image.width - side) / 2;
+  const y0 = (image.height - side) / 2;
+  const s = side / templateSize;
+  return {
+    box: { x: x0, y: y0, width: side, height: side },
+    landmarks: template.map(([x, y]) => [x0 + x * s, y0 + y * s]) as FivePoints,
+    score: 0,
+    source: 'centre-crop',
+  };
 }
 
 function padImage(image: RgbImage, pad: number): RgbImage {
@@ -51,7 +66,7 @@ export async function findFaces(detector: FaceDetector, image: RgbImage, opts: A
   const minScore = opts.minScore ?? 0;
   const found = (await detector.detect(image, opts)).filter((f) => f.score >= minScore);
   const fallback = opts.fallback ?? 'auto';
-  const useFallback = fallback === 'crop' || (fallback === 'auto' && Math.max(image.width, image.height) <= TIGHT_CROP_MAX_SIDE);
+  const useFallback = fallback === 'crop' || fallback === 'centre' || (fallback === 'auto' && Math.max(image.width, image.height) <= TIGHT_CROP_MAX_SIDE);
   if (found.length || !useFallback) return found.map((f) => ({ ...f, source: 'detector' }));
 
   const pad = Math.round(Math.max(image.width, image.height) * FALLBACK_PAD);
@@ -62,7 +77,7 @@ export async function findFaces(detector: FaceDetector, image: RgbImage, opts: A
     const whole = await detector.landmarksInBox(image, { x: 0, y: 0, width: image.width, height: image.height });
     if (whole) return [{ ...whole, score: Math.min(whole.score, 0.5), source: 'whole-image' }];
   }
-  return [];
+  return fallback === 'centre' ? [centreCropFace(image, ARCFACE_TEMPLATE_112, 112)] : [];
 }
 
 /**
@@ -136,9 +151,16 @@ export async function embedFaces(image: RgbImage, faces: DetectedFace[], embedde
 
 export async function analyseDecoded(
   photo: DecodedPhoto, detector: FaceDetector, embedder: Embedder, opts: AnalyseOptions = {},
-): Promise<(AnalysedFace & { source: FaceWithSource['source'] })[]> {
+  timings?: { detect: number; embed: number },
+): Promise<AnalysedFace[]> {
+  const t0 = performance.now();
   const faces = await findFaces(detector, photo, { minScore: opts.minScore ?? ENGINE_DEFAULTS.minFaceScore, ...opts });
+  const t1 = performance.now();
   const embedded = await embedFaces(photo, faces, embedder, opts.flip ?? ENGINE_DEFAULTS.flipAverage);
+  if (timings) {
+    timings.detect = t1 - t0;
+    timings.embed = performance.now() - t1;
+  }
   const k = photo.scaleToOriginal;
   return faces.map((f, i) => {
     const quality: FaceQuality = {

@@ -36,7 +36,12 @@ export interface FaceQuality {
   frontal: number;
 }
 
+/** How a face was found: by the detector, on a padded copy of a tight crop, by treating the whole image as
+ * the face (O-Net landmarks in it), or as a last resort the template placed on the centre square. */
+export type FaceSource = 'detector' | 'padded' | 'whole-image' | 'centre-crop';
+
 export interface AnalysedFace extends DetectedFace {
+  source: FaceSource;
   embedding: Float32Array;
   modelId: string;
   quality: FaceQuality;
@@ -50,4 +55,6 @@ export interface PhotoAnalysis {
   orientation: number;
   faces: AnalysedFace[];
   detectorId: string;
+  /** Milliseconds spent per stage in the worker, for benchmarks. */
+  timings?: { decode: number; detect: number; embed: number };
 }

@@ -188,7 +188,7 @@ export class Catalog {
 
   /**
    * Replaces the analysis of a photo whose content changed. `keep[i]` is the id of an old face that
-   * new face i re-detects (same place): it keeps that id, so its assignment and constraints stay.
+   * new face i re-detects (the caller decides how): it keeps that id, so its assignment and constraints stay.
    * Old faces not kept are deleted; their ids are returned.
    */
   replaceAnalysis(photoId: number, file: PhotoFile, meta: PhotoMeta, faces: FaceSet, keep: (number | null)[]): { faceIds: number[]; removedFaceIds: number[] } {
@@ -297,21 +297,21 @@ export class Catalog {
   private insertFace(photoId: number, f: AnalysedFace, detectorId: string): number {
     const { lastInsertRowid } = this.db
       .prepare(
-        `INSERT INTO faces (photo_id, x, y, w, h, landmarks, score, quality_size, quality_sharpness, quality_frontal,
+        `INSERT INTO faces (photo_id, x, y, w, h, landmarks, score, source, quality_size, quality_sharpness, quality_frontal,
                             embedding, model_id, detector_id, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(photoId, f.box.x, f.box.y, f.box.width, f.box.height, JSON.stringify(f.landmarks), f.score, f.quality.size, f.quality.sharpness, f.quality.frontal, embeddingToBlob(f.embedding), f.modelId, detectorId, now());
+      .run(photoId, f.box.x, f.box.y, f.box.width, f.box.height, JSON.stringify(f.landmarks), f.score, f.source, f.quality.size, f.quality.sharpness, f.quality.frontal, embeddingToBlob(f.embedding), f.modelId, detectorId, now());
     return Number(lastInsertRowid);
   }
 
   private updateFace(faceId: number, f: AnalysedFace, detectorId: string): void {
     this.db
       .prepare(
-        `UPDATE faces SET x = ?, y = ?, w = ?, h = ?, landmarks = ?, score = ?, quality_size = ?, quality_sharpness = ?,
+        `UPDATE faces SET x = ?, y = ?, w = ?, h = ?, landmarks = ?, score = ?, source = ?, quality_size = ?, quality_sharpness = ?,
                           quality_frontal = ?, embedding = ?, model_id = ?, detector_id = ?, thumb = NULL WHERE id = ?`,
       )
-      .run(f.box.x, f.box.y, f.box.width, f.box.height, JSON.stringify(f.landmarks), f.score, f.quality.size, f.quality.sharpness, f.quality.frontal, embeddingToBlob(f.embedding), f.modelId, detectorId, faceId);
+      .run(f.box.x, f.box.y, f.box.width, f.box.height, JSON.stringify(f.landmarks), f.score, f.source, f.quality.size, f.quality.sharpness, f.quality.frontal, embeddingToBlob(f.embedding), f.modelId, detectorId, faceId);
   }
 
   face(id: number): Face | undefined {

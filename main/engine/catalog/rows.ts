@@ -1,5 +1,5 @@
 // Typed records of the catalog and their mapping from SQLite rows (snake_case, BLOBs) to domain objects.
-import type { Box, FaceQuality, FivePoints } from '../types.ts';
+import type { Box, FaceQuality, FaceSource, FivePoints } from '../types.ts';
 
 export type PhotoStatus = 'ok' | 'failed' | 'retired' | 'duplicate';
 export type AssignmentSource = 'auto' | 'user';
@@ -40,6 +40,8 @@ export interface Face {
   box: Box;
   landmarks: FivePoints;
   score: number;
+  /** How the engine found it: 'detector', or a fallback for tight crops ('padded', 'whole-image', 'centre-crop'). */
+  source: FaceSource;
   quality: FaceQuality;
   embedding: Float32Array;
   modelId: string;
@@ -149,6 +151,7 @@ export function toFace(r: Row): Face {
     box: { x: r.x as number, y: r.y as number, width: r.w as number, height: r.h as number },
     landmarks: JSON.parse(r.landmarks as string) as FivePoints,
     score: r.score as number,
+    source: r.source as FaceSource,
     quality: { size: r.quality_size as number, sharpness: r.quality_sharpness as number, frontal: r.quality_frontal as number },
     embedding: blobToEmbedding(r.embedding as Buffer),
     modelId: r.model_id as string,

@@ -58,6 +58,7 @@ export const MIGRATIONS: readonly string[] = [
     h REAL NOT NULL,
     landmarks TEXT NOT NULL,
     score REAL NOT NULL,
+    source TEXT NOT NULL,
     quality_size REAL NOT NULL,
     quality_sharpness REAL NOT NULL,
     quality_frontal REAL NOT NULL,

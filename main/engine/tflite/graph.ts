@@ -138,12 +138,13 @@ export class TfliteGraph {
   private operand(values: (tf.Tensor | undefined)[], index: number): tf.Tensor {
     const v = values[index] ?? this.weights.get(index);
     if (v) return v;
-    if (this.model.tensors[index].data) return this.constTensor(index);
     throw new Error(`tensor ${this.model.tensors[index].name} used before it was computed`);
   }
 
   private compile(): void {
     const { model } = this;
+    // Constants are made once here: made lazily inside run()'s tidy they would be disposed after the first call.
+    for (const op of model.operators) for (const t of op.inputs) if (t >= 0 && model.tensors[t].data) this.constTensor(t);
     const prelus = this.options.fuse === false ? [] : findPrelus(model);
     const fusedAway = new Set<number>();
     const preluAt = new Map<number, PreluFusion>();

@@ -1,0 +1,24 @@
+// The `face-atlas` command line: thin adapters over the engine; no business logic lives here.
+import { Command, CommanderError } from 'commander';
+import { registerEngineCommands, registerEvalVerify } from './commands/engine.ts';
+import { CliError } from './output.ts';
+
+const program = new Command();
+program
+  .name('face-atlas')
+  .description('Find the people in a photo library: detect, align, embed, cluster and name faces, on a plain CPU.')
+  .showHelpAfterError()
+  .exitOverride();
+
+registerEngineCommands(program);
+const evalCmd = program.command('eval').description('measure accuracy on labelled photos (see --help of each)');
+registerEvalVerify(evalCmd);
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) process.exit(err.exitCode);
+  const e = err as Error & { code?: string };
+  console.error(`face-atlas: ${e instanceof CliError || e.name === 'ImageError' ? '' : `${e.name}: `}${e.message}`);
+  process.exit(1);
+}

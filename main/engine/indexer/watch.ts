@@ -1,0 +1,110 @@
+// Watch mode: follows additions, changes and deletions under the roots while the app runs and feeds
+// each settled path through the indexer's single-file path.
+import { type FSWatcher, watch } from 'chokidar';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { INDEXER_DEFAULTS } from './constants.ts';
+import type { Indexer } from './indexer.ts';
+import { isPhotoName, isSkippedName } from './scan.ts';
+
+export interface WatchOptions {
+  /** Quiet time (ms) before a path is handled; default INDEXER_DEFAULTS.watchDebounceMs. */
+  debounceMs?: number;
+  /** How long (ms) a new file's size must stay put before it is reported (copies in progress). */
+  writeStableMs?: number;
+  /** Poll instead of native events (network shares that send none). */
+  usePolling?: boolean;
+}
+
+export class LibraryWatcher {
+  /** Resolves when the initial walk of the watcher is done and events are live. */
+  readonly ready: Promise<void>;
+  private readonly watcher: FSWatcher;
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private readonly queue: string[] = [];
+  private readonly queued = new Set<string>();
+  private active = 0;
+  private idleWaiters: (() => void)[] = [];
+  private closed = false;
+
+  constructor(private readonly indexer: Indexer, roots: string[], private readonly opts: WatchOptions = {}) {
+    const rootSet = new Set(roots.map((r) => path.resolve(r)));
+    this.watcher = watch([...rootSet], {
+      ignoreInitial: true,
+      followSymlinks: true,
+      usePolling: opts.usePolling ?? false,
+      awaitWriteFinish: { stabilityThreshold: opts.writeStableMs ?? INDEXER_DEFAULTS.watchWriteStableMs, pollInterval: 100 },
+      ignored: (p, stats) => {
+        if (rootSet.has(path.resolve(p))) return false;
+        if (isSkippedName(path.basename(p))) return true;
+        return stats?.isFile() === true && !isPhotoName(p);
+      },
+    });
+    const onPath = (p: string): void => {
+      if (isPhotoName(p)) this.schedule(p);
+    };
+    this.watcher.on('add', onPath).on('change', onPath).on('unlink', onPath).on('unlinkDir', (p) => this.schedule(p));
+    this.watcher.on('error', (err) => this.indexer.emit('warning', { path: roots.join(', '), code: 'WATCH_ERROR', message: (err as Error).message }));
+    this.ready = new Promise((resolve) => this.watcher.once('ready', () => resolve()));
+  }
+
+  /** Resolves once no event is waiting or being handled. */
+  idle(): Promise<void> {
+    if (this.timers.size === 0 && this.queue.length === 0 && this.active === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    this.queue.length = 0;
+    await this.watcher.close();
+    await this.idle();
+  }
+
+  private schedule(p: string): void {
+    if (this.closed) return;
+    const abs = path.resolve(p);
+    clearTimeout(this.timers.get(abs));
+    this.timers.set(
+      abs,
+      setTimeout(() => {
+        this.timers.delete(abs);
+        if (!this.queued.has(abs)) (this.queued.add(abs), this.queue.push(abs));
+        this.pump();
+      }, this.opts.debounceMs ?? INDEXER_DEFAULTS.watchDebounceMs),
+    );
+  }
+
+  private pump(): void {
+    while (!this.closed && this.active < this.indexer.concurrency && this.queue.length > 0) {
+      const p = this.queue.shift()!;
+      this.queued.delete(p);
+      this.active++;
+      this.handle(p)
+        .catch((err: Error) => this.indexer.emit('warning', { path: p, code: 'WATCH_ERROR', message: err.message }))
+        .finally(() => {
+          this.active--;
+          this.pump();
+          this.settle();
+        });
+    }
+    this.settle();
+  }
+
+  /** Whatever the events said, the path's state now decides: present means (re)index, absent means forget. */
+  private async handle(p: string): Promise<void> {
+    await this.indexer.whenResumed();
+    if (this.closed) return;
+    if (existsSync(p) && isPhotoName(p)) await this.indexer.indexPath(p);
+    else this.indexer.forgetPath(p);
+  }
+
+  private settle(): void {
+    if (this.timers.size > 0 || this.queue.length > 0 || this.active > 0) return;
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+}
