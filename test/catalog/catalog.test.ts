@@ -20,6 +20,7 @@ function face(box: Box, seed: number): AnalysedFace {
     box,
     landmarks: [[box.x + 1, box.y + 2], [box.x + 3, box.y + 2], [box.x + 2, box.y + 3], [box.x + 1, box.y + 4], [box.x + 3, box.y + 4]],
     score: 0.99,
+    source: 'detector',
     embedding: v.map((x) => x / n),
     modelId: 'test-model',
     quality: { size: Math.min(box.width, box.height), sharpness: 120.5, frontal: 0.9 },
@@ -93,6 +94,7 @@ describe('photos and faces', () => {
     expect(stored.id).toBe(faceIds[0]);
     expect(stored.box).toEqual(box);
     expect(stored.landmarks).toEqual(original.landmarks);
+    expect(stored.source).toBe('detector');
     expect(stored.quality).toEqual(original.quality);
     expect(Array.from(stored.embedding)).toEqual(Array.from(original.embedding));
     expect(catalog.photo(photoId)).toMatchObject({ status: 'ok', contentHash: 'h1', mtimeMs: 1_700_000_000_000.123, modelId: 'test-model' });
