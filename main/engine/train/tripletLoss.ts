@@ -1,7 +1,6 @@
 // FaceNet triplet loss (Schroff et al. 2015, eq. 3) on L2-normalised embeddings, with rows picked by matMul.
 import { tf } from '../backend.ts';
 import { squaredDistanceMatrix } from './distances.ts';
-import { matMulPlain } from './matMul.ts';
 import type { TripletSet } from './mining.ts';
 
 /**
@@ -41,7 +40,8 @@ function slotHinges(embeddings: tf.Tensor2D, selection: TripletSelection, margin
     const distances = squaredDistanceMatrix(embeddings);
     const select = tf.tensor3d(selection.select, [batch, batch, slots]);
     const valid = tf.tensor2d(selection.valid, [batch, slots]);
-    const gap = tf.reshape(matMulPlain(tf.reshape(distances, [batch, 1, batch]), select), [batch, slots]);
+    // Plain tf.matMul here: only D needs a gradient, and its flagged product ([B,1,S] x [B,B,S]^T) is small.
+    const gap = tf.reshape(tf.matMul(tf.reshape(distances, [batch, 1, batch]), select), [batch, slots]);
     return tf.mul(tf.relu(tf.add(gap, margin)), valid) as tf.Tensor2D;
   });
 }
