@@ -47,7 +47,7 @@ const handTriplets = triplets([
   [0, 1, 3],
 ]);
 
-describe('triplet loss (FaceNet eq. 3)', () => {
+describe('triplet loss (FaceNet eq. 2)', () => {
   it('matches hand-computed values on five 2-D points', async () => {
     const e = tf.tensor2d(points);
     const distances = squaredDistanceMatrix(e);

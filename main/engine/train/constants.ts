@@ -1,7 +1,7 @@
 // Training tunables, with units and how each was chosen (to be merged into shared/settings.ts).
 
 export const TRAIN_DEFAULTS = {
-  /** Triplet margin alpha on squared L2 distances of unit vectors (0..4). FaceNet (Schroff et al. 2015) sec. 3 uses 0.2. */
+  /** Triplet margin alpha on squared L2 distances of unit vectors (0..4). FaceNet (Schroff et al. 2015) used 0.2. */
   margin: 0.2,
   /** Adam learning rate. Chosen on synthetic identities: 1e-3 moved an identity-initialised head enough in ~200 steps without oscillating. */
   learningRate: 1e-3,

@@ -87,7 +87,7 @@ export function initialConvWeights(config: ConvEmbedderConfig, random: Random): 
   return arrays;
 }
 
-/** conv -> ReLU -> max-pool per stage, flatten, dense, L2 norm (FaceNet eq. 1). */
+/** conv -> ReLU -> max-pool per stage, flatten, dense, L2 norm (the unit hypersphere of FaceNet sec. 3.1). */
 export function convEmbedderForward(config: ConvEmbedderConfig, weights: Record<string, tf.Tensor>, images: tf.Tensor4D): tf.Tensor2D {
   return tf.tidy(() => {
     let x: tf.Tensor4D = tf.sub(images, 0.5);

@@ -22,7 +22,7 @@ function isNegative(labels: Int32Array, anchor: number, other: number): boolean 
 
 /**
  * FaceNet (Schroff et al. 2015) sec. 3.2: every anchor-positive pair of the batch is used, each with a
- * semi-hard negative, ||f(a)-f(p)||^2 < ||f(a)-f(n)||^2 < ||f(a)-f(p)||^2 + alpha (eq. 4 with the band), the
+ * semi-hard negative, ||f(a)-f(p)||^2 < ||f(a)-f(n)||^2 < ||f(a)-f(p)||^2 + alpha (the semi-hard condition, kept inside the margin), the
  * hardest one in the band (smallest ||f(a)-f(n)||^2).
  * Fallback, per pair: when the band is empty the nearest negative beyond ||a-p||^2 is taken (it is past the
  * margin, so it adds no loss and only counts as inactive); when every negative is nearer than the positive,
@@ -77,7 +77,7 @@ export function semiHardTriplets(distances: ArrayLike<number>, labels: Int32Arra
 }
 
 /**
- * Batch-hard mining (Hermans, Beyer and Leibe 2017, "In Defense of the Triplet Loss", eq. 5): one triplet per
+ * Batch-hard mining (Hermans, Beyer and Leibe 2017, "In Defense of the Triplet Loss", sec. 2, batch hard): one triplet per
  * anchor, with its farthest positive and its nearest negative in the batch.
  */
 export function batchHardTriplets(distances: ArrayLike<number>, labels: Int32Array, margin: number): TripletSet {

@@ -1,4 +1,4 @@
-// FaceNet triplet loss (Schroff et al. 2015, eq. 3) on L2-normalised embeddings, with rows picked by matMul.
+// FaceNet triplet loss (Schroff et al. 2015, sec. 3.1, eq. 2) on L2-normalised embeddings, with rows picked by matMul.
 import { tf } from '../backend.ts';
 import { squaredDistanceMatrix } from './distances.ts';
 import type { TripletSet } from './mining.ts';
@@ -46,13 +46,13 @@ function slotHinges(embeddings: tf.Tensor2D, selection: TripletSelection, margin
   });
 }
 
-/** FaceNet eq. 3: L = sum over triplets of [||f(a)-f(p)||^2 - ||f(a)-f(n)||^2 + alpha]_+. */
+/** FaceNet eq. 2: L = sum over triplets of [||f(a)-f(p)||^2 - ||f(a)-f(n)||^2 + alpha]_+. */
 export function tripletLossSum(embeddings: tf.Tensor2D, triplets: TripletSet, margin: number): tf.Scalar {
   return tf.tidy(() => tf.sum(slotHinges(embeddings, tripletSelection(triplets, embeddings.shape[0]), margin)) as tf.Scalar);
 }
 
 /**
- * The eq. 3 sum divided by the number of active (non-zero) triplets, counted outside the tape by
+ * The eq. 2 sum divided by the number of active (non-zero) triplets, counted outside the tape by
  * `tripletActivity`: the gradient keeps its scale as fewer triplets stay active.
  */
 export function tripletLoss(embeddings: tf.Tensor2D, triplets: TripletSet, margin: number, activeCount: number): tf.Scalar {
@@ -69,7 +69,7 @@ export interface TripletActivity {
   meanActiveLoss: number;
 }
 
-/** The eq. 3 terms from a B x B squared-distance matrix, in plain numbers. */
+/** The eq. 2 terms from a B x B squared-distance matrix, in plain numbers. */
 export function tripletActivity(distances: ArrayLike<number>, batch: number, triplets: TripletSet, margin: number): TripletActivity {
   const count = triplets.anchor.length;
   const losses = new Float32Array(count);
