@@ -146,6 +146,18 @@ describe.skipIf(!hasFaces)('Indexer on real photos', () => {
     expect(catalog.assignment(f0.id)).toMatchObject({ personId: jon.id, source: 'user' });
   });
 
+  it('changes nothing under a root that is not there (an unplugged drive)', async () => {
+    copyPhotos(lib, GOOD_PHOTOS.slice(0, 3));
+    const indexer = makeIndexer();
+    await indexer.run([lib]);
+    const before = catalog.photos();
+    renameSync(lib, path.join(dir, 'unplugged'));
+    const run = await indexer.run([lib]);
+    expect(run.warnings).toMatchObject([{ code: 'ROOT_UNAVAILABLE', path: lib }]);
+    expect(run).toMatchObject({ retired: 0, found: 0 });
+    expect(catalog.photos()).toEqual(before);
+  });
+
   it('re-reads a modified photo: re-detected faces keep their ids and names, a new picture replaces them (logged)', async () => {
     copyPhotos(lib, ['groups/kit_with_rose.jpg', 'Mary_Carey/Mary_Carey_0001.jpg']);
     const indexer = makeIndexer();
