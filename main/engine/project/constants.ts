@@ -32,3 +32,13 @@ export const TSNE_INITIAL_SPREAD = 1e-4;
 export const TSNE_PLACEMENT_NEIGHBOURS = 10;
 /** Perplexity of the placement weights over those neighbours (weights concentrate on ~3 of them). */
 export const TSNE_PLACEMENT_PERPLEXITY = 3;
+
+/** Map coordinates span [-MAP_EXTENT, MAP_EXTENT] on the longer axis (unitless; the UI scales to pixels). */
+export const MAP_EXTENT = 1;
+/** Rows per umap-js transform / t-SNE placement batch: progress and cancellation every ~1 s. */
+export const PLACEMENT_BATCH = 2000;
+/** The in-thread projector yields to the event loop (progress, abort) at least this often, in ms. */
+export const YIELD_INTERVAL_MS = 50;
+
+/** Largest number of faces fitted directly; above it a stratified sample is fitted and the rest placed. */
+export const MAX_FIT = { umap: 10_000, tsne: 10_000 } as const;

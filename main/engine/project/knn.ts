@@ -196,3 +196,25 @@ export function nearestNeighboursOfRows(
   }
   return { n: rows.length, k, indices, distances };
 }
+
+/** Answers kNN queries against a fixed set of rows, building the HNSW graph once when queries are many. */
+export class NeighbourIndex {
+  private hnsw: hnswlib.HierarchicalNSW | null = null;
+
+  constructor(
+    private readonly data: Float32Array,
+    private readonly n: number,
+    private readonly dim: number,
+    private readonly seed: number,
+  ) {}
+
+  /** kNN among the indexed rows of each query row; `expectedQueries` says how many will come in all. */
+  query(queries: Float32Array, queryCount: number, k: number, expectedQueries = queryCount): NeighbourGraph {
+    k = Math.min(k, this.n);
+    if (this.hnsw === null && Math.max(expectedQueries, queryCount) * this.n <= EXACT_KNN_MAX_PAIRS) {
+      return exactNeighboursAmong(queries, queryCount, this.data, this.n, this.dim, k);
+    }
+    this.hnsw ??= buildHnsw(this.data, this.n, this.dim, this.seed);
+    return searchHnsw(this.hnsw, queries, queryCount, this.dim, k, null);
+  }
+}

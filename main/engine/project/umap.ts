@@ -1,7 +1,7 @@
 // UMAP through umap-js: a seeded fit on precomputed exact/HNSW neighbours, then `transform` for faces left out of the fit.
 import { UMAP } from 'umap-js';
 import { UMAP_MIN_DIST, UMAP_NEIGHBOURS } from './constants.ts';
-import { nearestNeighbours, type NeighbourGraph } from './knn.ts';
+import { NeighbourIndex, nearestNeighbours, type NeighbourGraph } from './knn.ts';
 import { seededRandom } from './random.ts';
 import { toRowArrays } from './vectors.ts';
 
@@ -19,14 +19,13 @@ export function umapNeighbourCount(settings: UmapSettings, n: number): number {
 }
 
 /**
- * Epochs as umap-js chooses them for a graph of n points (500 up to 2,500, then 400, 300, 200). Set
- * explicitly so `transform` runs nEpochs / 3 whatever the size of the batch it is given.
+ * Epochs as umap-js chooses them for a graph of n points (500 up to 2,500, then 400, 300, 200), rounded
+ * up to a multiple of 3. Set explicitly so `transform` runs nEpochs / 3 epochs whatever the size of the
+ * batch it is given; umap-js 1.4 loops forever in `transform` when nEpochs / 3 is not a whole number.
  */
 function fitEpochs(n: number): number {
-  if (n <= 2500) return 500;
-  if (n <= 5000) return 400;
-  if (n <= 7500) return 300;
-  return 200;
+  const epochs = n <= 2500 ? 500 : n <= 5000 ? 400 : n <= 7500 ? 300 : 200;
+  return Math.ceil(epochs / 3) * 3;
 }
 
 /** Euclidean distance on plain arrays; umap-js's own uses Math.pow per coordinate. */
@@ -45,6 +44,8 @@ export class UmapFit {
   readonly epochs: number;
   private readonly umap: UMAP;
   private readonly dim: number;
+  private readonly neighbours: number;
+  private readonly fittedIndex: NeighbourIndex;
   private epoch = 0;
 
   /** `vectors`: L2-normalised rows (n x dim); `graph`: their kNN from `nearestNeighbours`, self excluded. */
@@ -54,6 +55,8 @@ export class UmapFit {
     if (neighbours < 2) throw new Error(`UMAP needs at least 3 points, got ${n}`);
     this.n = n;
     this.dim = dim;
+    this.neighbours = neighbours;
+    this.fittedIndex = new NeighbourIndex(vectors, n, dim, seed);
     this.epochs = fitEpochs(n);
     this.umap = new UMAP({
       nNeighbors: neighbours,
@@ -61,6 +64,8 @@ export class UmapFit {
       nEpochs: this.epochs,
       random: seededRandom(seed),
       distanceFn: euclidean,
+      // transform's candidate heap holds exactly nNeighbors entries: the ones `transform` supplies.
+      transformQueueSize: 1,
     });
     // umap-js expects each row's first neighbour to be the point itself at distance 0.
     const knnIndices: number[][] = new Array(n);
@@ -106,26 +111,60 @@ export class UmapFit {
   }
 
   /**
-   * Places `count` further L2-normalised rows against the finished fit (umap-js `transform`: their
-   * fuzzy neighbourhoods among the fitted points, then nEpochs / 3 epochs moving only the new points).
+   * Places `count` further L2-normalised rows against the finished fit with umap-js `transform`: fuzzy
+   * membership to their nearest fitted points, start at the weighted mean of those points, then
+   * nEpochs / 3 epochs that move only the new points. `expectedTotal`: how many rows will be placed
+   * over all calls (chooses exact or HNSW neighbour search once).
    */
-  transform(vectors: Float32Array, count: number): Float32Array {
+  transform(vectors: Float32Array, count: number, expectedTotal = count): Float32Array {
     if (!this.done) throw new Error('UMAP transform before the fit finished');
     const out = new Float32Array(count * 2);
     if (count === 0) return out;
     // umap-js moves the fitted points too when a batch has exactly as many rows as the fit: split such a batch.
     if (count === this.n) {
       const first = Math.ceil(count / 2);
-      out.set(this.transform(vectors.subarray(0, first * this.dim), first), 0);
-      out.set(this.transform(vectors.subarray(first * this.dim, count * this.dim), count - first), first * 2);
+      out.set(this.transform(vectors.subarray(0, first * this.dim), first, expectedTotal), 0);
+      out.set(this.transform(vectors.subarray(first * this.dim, count * this.dim), count - first, expectedTotal), first * 2);
       return out;
     }
+    this.supplyTransformNeighbours(this.fittedIndex.query(vectors, count, this.neighbours, expectedTotal));
     const placed = this.umap.transform(toRowArrays(vectors, count, this.dim));
     for (let i = 0; i < count; i++) {
       out[2 * i] = placed[i][0];
       out[2 * i + 1] = placed[i][1];
     }
     return out;
+  }
+
+  /**
+   * umap-js 1.4.0's transform seeds its candidate heap from random fitted points and then refines it by
+   * a graph search that never runs (heap.smallestFlagged loops `for (i = 0; i > length; i++)`), so its
+   * "neighbours" are a random sample and new points land anywhere. The candidate seeding is an instance
+   * field set by the fit; replace it with the true nearest fitted points (exact or HNSW), written as a
+   * valid max-heap (descending distance) with no flags, so everything after it is umap-js's own code.
+   */
+  private supplyTransformNeighbours(graph: NeighbourGraph): void {
+    const internals = this.umap as unknown as { initFromRandom?: unknown; rpForest?: unknown[] };
+    if (typeof internals.initFromRandom !== 'function') {
+      throw new Error('umap-js internals changed: UmapFit.transform needs review for this umap-js version');
+    }
+    internals.rpForest = [];
+    internals.initFromRandom = (
+      heapSize: number,
+      _data: unknown,
+      queries: unknown[],
+      heap: [number[][], number[][], number[][]],
+    ) => {
+      if (heapSize !== graph.k) throw new Error(`transform heap of ${heapSize}, supplied ${graph.k} neighbours`);
+      for (let q = 0; q < queries.length; q++) {
+        for (let t = 0; t < graph.k; t++) {
+          const source = q * graph.k + (graph.k - 1 - t);
+          heap[0][q][t] = graph.indices[source];
+          heap[1][q][t] = graph.distances[source];
+          heap[2][q][t] = 0;
+        }
+      }
+    };
   }
 }
 
