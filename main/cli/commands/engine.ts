@@ -4,7 +4,6 @@ import os from 'node:os';
 import { existsSync } from 'node:fs';
 import { ENGINE_DEFAULTS } from '../../../shared/settings.ts';
 import { createFaceEngine, type FaceEngineOptions } from '../../engine/engine.ts';
-import { runVerifyEval } from '../../engine/eval/run-verify.ts';
 import { expoAsset, faceApiModelDir } from '../../engine/models/files.ts';
 import { MODEL_INFO, type DetectorId, type EmbedderId } from '../../engine/models/registry.ts';
 import { mainFaceIndex } from '../../engine/pipeline.ts';
@@ -139,12 +138,15 @@ export function registerEvalVerify(evalCmd: Command): void {
     .option('--json', 'print one JSON object as the last line'))
     .action(async (o: EngineFlags & { root: string; pairs?: string; folds?: string; seed: string; json?: boolean }) => {
       if (!existsSync(o.root)) throw new CliError(`root not found: ${o.root}`);
+      const { loadPairs, runVerifyEval } = await import('../../engine/eval/run-verify.ts');
+      const evalOptions = {
+        root: o.root, pairsFile: o.pairs, folds: o.folds ? Number(o.folds) : undefined, seed: Number(o.seed),
+        onProgress: progressLine('embedding'),
+      };
+      const loaded = loadPairs(evalOptions);
       const engine = await createFaceEngine(engineOptions(o));
       try {
-        const report = await runVerifyEval(engine, {
-          root: o.root, pairsFile: o.pairs, folds: o.folds ? Number(o.folds) : undefined, seed: Number(o.seed),
-          onProgress: progressLine('embedding'),
-        });
+        const report = await runVerifyEval(engine, evalOptions, loaded);
         console.log(`${report.modelId} + ${report.detectorId}: accuracy ${pct(report.accuracy.mean)} +- ${pct(report.accuracy.std)} over ${report.folds} folds, AUC ${report.auc.toFixed(4)}, ${report.pairs} pairs, ${report.images} images`);
         console.log(`no face detected in ${report.noFace} image(s); handled by: ${JSON.stringify(report.fallbacks)} (${report.noFaceHandling})`);
         if (report.unreadable.length) console.log(`unreadable: ${report.unreadable.length} (counted as wrong)`);

@@ -1,15 +1,27 @@
 // The dlib ResNet-34 face descriptor (128-d) as shipped in @vladmandic/face-api. Its input is a 150x150 face
-// chip; we align the five points onto the ArcFace template scaled to 150 px with a margin, which plays the
-// role of dlib's get_face_chip padding.
+// chip cut the way face-api cuts it: a square of side mean(|mouth - eye|) / 0.45 centred on the mean of the
+// eye and mouth centres, its top 0.43 of a side above that mean. We express that chip as a five-point
+// template so the face is also rotated upright by our similarity alignment.
 import { tf } from '../backend.ts';
-import { ARCFACE_TEMPLATE_112, templateForSize } from '../align.ts';
+import { ARCFACE_TEMPLATE_112 } from '../align.ts';
 import { loadFaceApiNet } from '../models/faceapi.ts';
 import type { FivePoints } from '../types.ts';
 import { l2normalize, type Embedder } from './embedder.ts';
 
 const SIZE = 150;
-/** Margin (fraction of the chip side on each side) around the template; chosen on the dev set (README). */
-export const DLIB_TEMPLATE_MARGIN = 0.1;
+
+/** The ArcFace template re-cut as face-api's dlib chip, scaled to `size`. */
+export function dlibChipTemplate(size = SIZE): FivePoints {
+  const [le, re, , ml, mr] = ARCFACE_TEMPLATE_112;
+  const mouth = [(ml[0] + mr[0]) / 2, (ml[1] + mr[1]) / 2];
+  const side = (Math.hypot(mouth[0] - le[0], mouth[1] - le[1]) + Math.hypot(mouth[0] - re[0], mouth[1] - re[1])) / 2 / 0.45;
+  const cx = (le[0] + re[0] + mouth[0]) / 3;
+  const cy = (le[1] + re[1] + mouth[1]) / 3;
+  const x0 = cx - 0.5 * side;
+  const y0 = cy - 0.43 * side;
+  const k = size / side;
+  return ARCFACE_TEMPLATE_112.map(([x, y]) => [(x - x0) * k, (y - y0) * k]) as FivePoints;
+}
 
 export class DlibEmbedder implements Embedder {
   readonly modelId = 'dlib-resnet-128';
@@ -18,8 +30,8 @@ export class DlibEmbedder implements Embedder {
   readonly template: FivePoints;
   private readonly net = loadFaceApiNet('faceRecognitionNet', 'face_recognition_model');
 
-  constructor(margin = DLIB_TEMPLATE_MARGIN) {
-    this.template = templateForSize(ARCFACE_TEMPLATE_112, 112, SIZE, margin);
+  constructor() {
+    this.template = dlibChipTemplate(SIZE);
   }
 
   async embed(crops: Float32Array[]): Promise<Float32Array[]> {

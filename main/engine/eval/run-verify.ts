@@ -35,8 +35,8 @@ export const NO_FACE_HANDLING =
   'main face = largest (nearest the centre among close sizes); when none is detected: re-detect on a padded copy, ' +
   'then O-Net landmarks on the whole image as a tight crop, then the template on the centre square';
 
-export async function runVerifyEval(engine: FaceEngine, opts: VerifyEvalOptions): Promise<VerifyEvalReport> {
-  const started = performance.now();
+/** Reads and checks the pairs (file or identity folders) before any model is loaded. */
+export function loadPairs(opts: VerifyEvalOptions): { pairs: Pair[]; folds: number } {
   let pairs: Pair[];
   let folds: number;
   if (opts.pairsFile) {
@@ -53,6 +53,13 @@ export async function runVerifyEval(engine: FaceEngine, opts: VerifyEvalOptions)
     folds = Math.min(folds, opts.folds);
     pairs = pairs.filter((p) => p.fold < folds);
   }
+  if (!pairs.length) throw new Error(`no pairs to evaluate under ${opts.root}`);
+  return { pairs, folds };
+}
+
+export async function runVerifyEval(engine: FaceEngine, opts: VerifyEvalOptions, loaded = loadPairs(opts)): Promise<VerifyEvalReport> {
+  const started = performance.now();
+  const { pairs, folds } = loaded;
 
   const files = new Map<string, string>();
   for (const p of pairs) for (const ref of [p.a, p.b]) {
