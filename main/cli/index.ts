@@ -1,6 +1,7 @@
 // The `face-atlas` command line: thin adapters over the engine; no business logic lives here.
 import { Command, CommanderError } from 'commander';
 import { registerEngineCommands, registerEvalVerify } from './commands/engine.ts';
+import { registerLibraryCommands } from './commands/library.ts';
 import { CliError } from './output.ts';
 
 const program = new Command();
@@ -11,6 +12,7 @@ program
   .exitOverride();
 
 registerEngineCommands(program);
+registerLibraryCommands(program);
 const evalCmd = program.command('eval').description('measure accuracy on labelled photos (see --help of each)');
 registerEvalVerify(evalCmd);
 

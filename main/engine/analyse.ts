@@ -2,7 +2,7 @@
 import { ENGINE_DEFAULTS } from '../../shared/settings.ts';
 import type { BackendInfo, BackendName } from './backend.ts';
 import type { FaceDetector } from './detect/detector.ts';
-import type { Embedder } from './embed/embedder.ts';
+import type { AnyEmbedder } from './embed/fused.ts';
 import { decodePhoto } from './image.ts';
 import type { DetectorId, EmbedderId } from './models/registry.ts';
 import { analyseDecoded, type AnalyseOptions } from './pipeline.ts';
@@ -31,7 +31,7 @@ export type WorkerResponse =
   | { id: number; ok: false; error: { name: string; code?: string; message: string } };
 
 export async function analysePhotoFile(
-  input: string | Uint8Array, detector: FaceDetector, embedder: Embedder, options: PhotoAnalyseOptions = {},
+  input: string | Uint8Array, detector: FaceDetector, embedder: AnyEmbedder, options: PhotoAnalyseOptions = {},
 ): Promise<PhotoAnalysis> {
   const t0 = performance.now();
   const photo = await decodePhoto(input, { maxSide: options.maxSide ?? ENGINE_DEFAULTS.detectMaxSide, maxInputPixels: options.maxInputPixels });

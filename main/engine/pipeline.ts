@@ -4,6 +4,7 @@ import { ENGINE_DEFAULTS } from '../../shared/settings.ts';
 import { alignFace, ARCFACE_TEMPLATE_112 } from './align.ts';
 import type { DetectOptions, FaceDetector } from './detect/detector.ts';
 import type { Embedder } from './embed/embedder.ts';
+import { isFused, type AnyEmbedder } from './embed/fused.ts';
 import { l2normalize } from './embed/embedder.ts';
 import type { DecodedPhoto, RgbImage } from './image.ts';
 import type { AnalysedFace, DetectedFace, FaceQuality, FaceSource, FivePoints } from './types.ts';
@@ -137,8 +138,16 @@ export function alignedCrops(image: RgbImage, faces: DetectedFace[], embedder: E
   return crops;
 }
 
-/** Embeds the faces (batched), averaging each with its mirror image when `flip` (then re-normalising). */
-export async function embedFaces(image: RgbImage, faces: DetectedFace[], embedder: Embedder, flip: boolean) {
+/**
+ * Embeds the faces (batched), averaging each with its mirror image when `flip` (then re-normalising).
+ * A fused embedder embeds with each part (each on its own template) and concatenates the weighted parts.
+ */
+export async function embedFaces(image: RgbImage, faces: DetectedFace[], embedder: AnyEmbedder, flip: boolean): Promise<{ embedding: Float32Array; crop: Float32Array }[]> {
+  if (isFused(embedder)) {
+    const perPart: { embedding: Float32Array; crop: Float32Array }[][] = [];
+    for (const part of embedder.parts) perPart.push(await embedFaces(image, faces, part.embedder, flip));
+    return faces.map((_, i) => ({ embedding: embedder.combine(perPart.map((p) => p[i].embedding)), crop: perPart[0][i].crop }));
+  }
   const crops = alignedCrops(image, faces, embedder, flip);
   const vectors = await embedder.embed(crops);
   const per = flip ? 2 : 1;
@@ -150,7 +159,7 @@ export async function embedFaces(image: RgbImage, faces: DetectedFace[], embedde
 }
 
 export async function analyseDecoded(
-  photo: DecodedPhoto, detector: FaceDetector, embedder: Embedder, opts: AnalyseOptions = {},
+  photo: DecodedPhoto, detector: FaceDetector, embedder: AnyEmbedder, opts: AnalyseOptions = {},
   timings?: { detect: number; embed: number },
 ): Promise<AnalysedFace[]> {
   const t0 = performance.now();
@@ -165,7 +174,7 @@ export async function analyseDecoded(
   return faces.map((f, i) => {
     const quality: FaceQuality = {
       size: Math.min(f.box.width, f.box.height) * k,
-      sharpness: sharpness(embedded[i].crop, embedder.inputSize),
+      sharpness: sharpness(embedded[i].crop, Math.round(Math.sqrt(embedded[i].crop.length / 3))),
       frontal: frontalness(f),
     };
     return {
