@@ -46,3 +46,28 @@ export const VERIFY_CALIBRATION = {
 /** MobileFaceNet's weight in the fused embedder (dlib ResNet gets the rest). Dev-set sweep, 10-fold accuracy
  * with flip: w=1 99.19%, 0.7 99.41%, 0.6 99.57%, 0.5 99.57%, 0.4 99.62%, 0 98.97%; 0.5 sits mid-plateau. */
 export const FUSION_WEIGHT = 0.5;
+
+/**
+ * Identity clustering per embedding model: `threshold` is the average-linkage L2 distance at which two
+ * groups of faces are joined; `assignThreshold` the distance from a new face to a person's centroid within
+ * which it joins that person. Chosen with `face-atlas eval cluster --root ../shared/data/faces` (README).
+ */
+export const CLUSTER_DEFAULTS: Record<string, { threshold: number; assignThreshold: number }> = {
+  // Dev set (54 identities + 20 group photos as distractors): t=1.0 BCubed F1 0.989, 1.1 0.994, 1.15 0.992, 1.2 0.933.
+  'mobilefacenet-192': { threshold: 1.1, assignThreshold: 1.05 },
+  'dlib-resnet-128': { threshold: 0.5, assignThreshold: 0.45 },
+  'fused-mfn192-dlib128': { threshold: 0.8, assignThreshold: 0.75 },
+};
+
+export const PEOPLE_DEFAULTS = {
+  /** A group of fewer faces is not shown as a person (background strangers); its faces wait as unassigned. */
+  minFaces: 2,
+  /** Suggestions shown for an unassigned face, and likely merges for a person. */
+  suggestions: 3,
+  /** Faces scoring below this (detector faces under ENGINE_DEFAULTS.minFaceScore never reach the catalog;
+   * tight-crop fallbacks score 0.5 or more) or smaller than minClusterFaceSize px are not grouped automatically. */
+  minClusterScore: 0.5,
+  /** 12 px is MTCNN's smallest window; the dev set's ORL faces are ~18 px and still cluster correctly. */
+  minClusterFaceSize: 12,
+  seed: 1,
+};

@@ -1,7 +1,9 @@
 // The `face-atlas` command line: thin adapters over the engine; no business logic lives here.
 import { Command, CommanderError } from 'commander';
 import { registerEngineCommands, registerEvalVerify } from './commands/engine.ts';
+import { registerServe } from './commands/serve.ts';
 import { registerLibraryCommands } from './commands/library.ts';
+import { registerPeopleCommands } from './commands/people.ts';
 import { CliError } from './output.ts';
 
 const program = new Command();
@@ -12,9 +14,11 @@ program
   .exitOverride();
 
 registerEngineCommands(program);
+registerServe(program);
 registerLibraryCommands(program);
 const evalCmd = program.command('eval').description('measure accuracy on labelled photos (see --help of each)');
 registerEvalVerify(evalCmd);
+registerPeopleCommands(program, evalCmd);
 
 try {
   await program.parseAsync(process.argv);

@@ -65,13 +65,15 @@ function shift(face: DetectedFace, dx: number, dy: number): DetectedFace {
 
 export async function findFaces(detector: FaceDetector, image: RgbImage, opts: AnalyseOptions = {}): Promise<FaceWithSource[]> {
   const minScore = opts.minScore ?? 0;
-  const found = (await detector.detect(image, opts)).filter((f) => f.score >= minScore);
+  // A small image cannot hold a face larger than itself: look for faces down to half its shorter side.
+  const minFaceSize = Math.min(opts.minFaceSize ?? ENGINE_DEFAULTS.minFaceSize, Math.max(12, Math.min(image.width, image.height) / 2));
+  const found = (await detector.detect(image, { ...opts, minFaceSize })).filter((f) => f.score >= minScore);
   const fallback = opts.fallback ?? 'auto';
   const useFallback = fallback === 'crop' || fallback === 'centre' || (fallback === 'auto' && Math.max(image.width, image.height) <= TIGHT_CROP_MAX_SIDE);
   if (found.length || !useFallback) return found.map((f) => ({ ...f, source: 'detector' }));
 
   const pad = Math.round(Math.max(image.width, image.height) * FALLBACK_PAD);
-  const padded = await detector.detect(padImage(image, pad), { ...opts, minFaceSize: Math.min(opts.minFaceSize ?? 20, Math.min(image.width, image.height) / 2) });
+  const padded = await detector.detect(padImage(image, pad), { ...opts, minFaceSize });
   if (padded.length) return padded.map((f) => ({ ...shift(f, -pad, -pad), source: 'padded' }));
 
   if (detector.landmarksInBox) {

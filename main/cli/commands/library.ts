@@ -62,11 +62,11 @@ export function registerLibraryCommands(program: Command): void {
       try {
         const summary = await indexer.run(roots.map((r) => path.resolve(r)), { signal: controller.signal });
         if (tty) process.stderr.write('\n');
-        const assigned = await assignPeopleIfAvailable(catalog, engine.modelId);
+        const assigned = await assignPeople(catalog, engine.modelId);
         const line = `indexed ${summary.done} file(s): ${summary.added} added, ${summary.updated} updated, ${summary.moved} moved, ${summary.duplicates} duplicate(s), ${summary.failed} failed, ${summary.retired} retired; ${summary.faces} face(s); ${summary.unchanged} unchanged${summary.cancelled ? ' (cancelled: finished photos are kept)' : ''}`;
         console.log(line);
-        if (assigned) console.log(assigned.text);
-        if (o.json) printJson({ ...summary, people: assigned?.result ?? null });
+        console.log(assigned.text);
+        if (o.json) printJson({ ...summary, people: assigned.result });
         if (o.watch && !interrupted) {
           const watcher = indexer.watch(roots.map((r) => path.resolve(r)));
           await watcher.ready;
@@ -118,11 +118,9 @@ export function registerLibraryCommands(program: Command): void {
     });
 }
 
-/** After indexing, new faces join people (incremental assignment) once the people service exists. */
-async function assignPeopleIfAvailable(catalog: Catalog, modelId: string): Promise<{ text: string; result: unknown } | null> {
-  const mod = await import('../../engine/people/service.ts').catch(() => null);
-  if (!mod) return null;
-  const people = new mod.PeopleService(catalog, { modelId });
-  const result = people.assignNew();
-  return { text: `people: ${result.assigned} face(s) assigned, ${result.unassigned} waiting`, result };
+/** After indexing, new faces join people (incremental assignment); new groups become people. */
+async function assignPeople(catalog: Catalog, modelId: string): Promise<{ text: string; result: unknown }> {
+  const { PeopleService } = await import('../../engine/people/service.ts');
+  const result = new PeopleService(catalog, { modelId }).assignNew();
+  return { text: `people: ${result.assigned} face(s) assigned (${result.people} new people), ${result.unassigned} waiting`, result };
 }

@@ -1,0 +1,169 @@
+// People on real faces: identities come out as people, and every user decision survives a full
+// re-cluster and a re-index; same-photo faces never share a person; undo restores the prior state.
+import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Catalog } from '../../main/engine/catalog/catalog.ts';
+import { createFaceEngine, type FaceEngine } from '../../main/engine/engine.ts';
+import { Indexer } from '../../main/engine/indexer/indexer.ts';
+import { PeopleService } from '../../main/engine/people/service.ts';
+import { face, hasFaces, noFacesReason } from '../helpers/data.ts';
+
+const IDENTITIES: Record<string, string[]> = {
+  Mary_Carey: ['Mary_Carey_0001.jpg', 'Mary_Carey_0002.jpg', 'Mary_Carey_0003.jpg', 'Mary_Carey_0004.jpg'],
+  Jon_Voight: ['Jon_Voight_0001.jpg', 'Jon_Voight_0002.jpg', 'Jon_Voight_0003.jpg'],
+  Katy_Perry: ['Katy_Perry_0002.jpg', 'Katy_Perry_0003.jpg', 'Katy_Perry_0004.jpg'],
+  Human_StockEmotions_A: ['Human_StockEmotions_A_0001.jpg', 'Human_StockEmotions_A_0002.jpg', 'Human_StockEmotions_A_0003.jpg'],
+};
+
+describe.skipIf(!hasFaces)(`people${hasFaces ? '' : ` (${noFacesReason})`}`, () => {
+  let dir: string;
+  let engine: FaceEngine;
+  let catalog: Catalog;
+  let people: PeopleService;
+  let indexer: Indexer;
+  const personOf = (file: string): number | undefined => {
+    const photo = catalog.livePhotoByPath(path.join(dir, 'lib', file))!;
+    const faces = catalog.facesOfPhoto(photo.id);
+    const main = faces.sort((a, b) => b.box.width - a.box.width)[0];
+    return catalog.assignment(main.id)?.personId;
+  };
+  const mainFace = (file: string): number => {
+    const photo = catalog.livePhotoByPath(path.join(dir, 'lib', file))!;
+    return catalog.facesOfPhoto(photo.id).sort((a, b) => b.box.width - a.box.width)[0].id;
+  };
+
+  beforeAll(async () => {
+    dir = mkdtempSync(path.join(os.tmpdir(), 'fa-people-'));
+    mkdirSync(path.join(dir, 'lib'));
+    for (const [who, files] of Object.entries(IDENTITIES)) for (const f of files) copyFileSync(face(`${who}/${f}`), path.join(dir, 'lib', f));
+    copyFileSync(face('groups/bbt1.jpg'), path.join(dir, 'lib', 'bbt1.jpg'));
+    engine = await createFaceEngine({ workers: 2 });
+    catalog = new Catalog(path.join(dir, 'catalog.db'));
+    indexer = new Indexer({ catalog, analyzer: engine });
+    await indexer.run([path.join(dir, 'lib')]);
+    people = new PeopleService(catalog, { modelId: engine.modelId });
+    people.recluster();
+  });
+
+  afterAll(async () => {
+    catalog?.close();
+    await engine?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('turns each identity into one person, and different identities into different people', () => {
+    const ids = Object.entries(IDENTITIES).map(([, files]) => {
+      const persons = new Set(files.map(personOf));
+      expect(persons.size).toBe(1);
+      const [p] = persons;
+      expect(p).toBeDefined();
+      return p;
+    });
+    expect(new Set(ids).size).toBe(ids.length);
+    const listed = people.listPeople();
+    for (const id of ids) expect(listed.find((p) => p.id === id)?.faceCount).toBeGreaterThanOrEqual(3);
+  });
+
+  it('never puts two faces of one photo in the same person, even at a huge threshold', () => {
+    const loose = new PeopleService(catalog, { modelId: engine.modelId, threshold: 1.9, assignThreshold: 1.9 });
+    loose.recluster();
+    const photo = catalog.livePhotoByPath(path.join(dir, 'lib', 'bbt1.jpg'))!;
+    const persons = catalog.facesOfPhoto(photo.id).map((f) => catalog.assignment(f.id)?.personId).filter((p) => p !== undefined);
+    expect(new Set(persons).size).toBe(persons.length);
+    people.recluster();
+  });
+
+  it('keeps names, merges, moves, rejections, hiding and covers through a full re-cluster and a re-index', async () => {
+    const mary = personOf('Mary_Carey_0001.jpg')!;
+    const jon = personOf('Jon_Voight_0001.jpg')!;
+    const katy = personOf('Katy_Perry_0002.jpg')!;
+    const model = personOf('Human_StockEmotions_A_0001.jpg')!;
+    people.rename(mary, 'Mary Carey');
+    // A deliberate (wrong) user decision: Katy and the stock model merged into one person. It must stick.
+    const merged = people.merge([katy, model]);
+    // Move one of Jon's faces to Mary (the user insists), and reject another from Jon.
+    const moved = mainFace('Jon_Voight_0002.jpg');
+    people.moveFaces([moved], mary);
+    const rejected = mainFace('Jon_Voight_0003.jpg');
+    people.rejectFaces([rejected], jon);
+    people.setHidden(merged, true);
+    const cover = mainFace('Mary_Carey_0003.jpg');
+    people.setCover(mary, cover);
+
+    const check = () => {
+      expect(catalog.person(mary)!.name).toBe('Mary Carey');
+      expect(personOf('Katy_Perry_0003.jpg')).toBe(merged);
+      expect(personOf('Human_StockEmotions_A_0002.jpg')).toBe(merged);
+      expect(catalog.person(merged)!.hidden).toBe(true);
+      expect(catalog.assignment(moved)!.personId).toBe(mary);
+      expect(catalog.assignment(rejected)?.personId).not.toBe(jon);
+      expect(catalog.person(mary)!.coverFaceId).toBe(cover);
+      expect(people.listPeople().some((p) => p.id === merged)).toBe(false); // hidden
+      expect(people.listPeople({ includeHidden: true }).some((p) => p.id === merged)).toBe(true);
+    };
+    check();
+    people.recluster();
+    check();
+    // A loose re-cluster (as after a model or threshold change) cannot undo them either.
+    new PeopleService(catalog, { modelId: engine.modelId, threshold: 1.5, assignThreshold: 1.5 }).recluster();
+    check();
+    // Re-index after a rename on disk: the photo is recognised by content and keeps its decisions.
+    renameSync(path.join(dir, 'lib', 'Jon_Voight_0002.jpg'), path.join(dir, 'lib', 'renamed jon ü.jpg'));
+    await indexer.run([path.join(dir, 'lib')]);
+    people.assignNew();
+    expect(catalog.assignment(moved)!.personId).toBe(mary);
+    expect(personOf('renamed jon ü.jpg')).toBe(mary);
+    people.recluster();
+    expect(catalog.person(mary)!.name).toBe('Mary Carey');
+    renameSync(path.join(dir, 'lib', 'renamed jon ü.jpg'), path.join(dir, 'lib', 'Jon_Voight_0002.jpg'));
+    await indexer.run([path.join(dir, 'lib')]);
+  });
+
+  it('undo restores the state before each decision, newest first', () => {
+    people.recluster();
+    const jon = personOf('Jon_Voight_0001.jpg')!;
+    const mary = personOf('Mary_Carey_0001.jpg')!;
+    const jonFaces = people.personFaces(jon).faces.map((f) => f.faceId).sort();
+    const maryFaces = people.personFaces(mary).faces.map((f) => f.faceId).sort();
+    const maryName = catalog.person(mary)!.name;
+
+    people.rename(jon, 'Jon');
+    const survivor = people.merge([jon, mary], jon);
+    expect(catalog.person(mary)).toBeUndefined();
+    const f = jonFaces[0];
+    people.rejectFaces([f], survivor);
+    expect(catalog.assignment(f)).toBeUndefined();
+
+    expect(people.undo()?.undone).toBe('reject');
+    expect(catalog.assignment(f)?.personId).toBe(survivor);
+    expect(people.undo()?.undone).toBe('merge');
+    expect(catalog.person(mary)!.name).toBe(maryName);
+    expect(people.personFaces(mary).faces.map((x) => x.faceId).sort()).toEqual(maryFaces);
+    expect(people.personFaces(jon).faces.map((x) => x.faceId).sort()).toEqual(jonFaces);
+    expect(people.undo()?.undone).toBe('rename');
+    expect(catalog.person(jon)!.name).toBeNull();
+  });
+
+  it('suggests people for unassigned faces and answers "who is this?"', () => {
+    const katyFace = mainFace('Katy_Perry_0004.jpg');
+    const katy = catalog.assignment(katyFace)!.personId;
+    people.rejectFaces([katyFace], katy);
+    // Rejected from Katy, it is never suggested for Katy again...
+    const waiting = people.unassigned().faces.find((x) => x.faceId === katyFace)!;
+    expect(waiting.suggestions.every((s) => s.personId !== katy)).toBe(true);
+    // ...but the closest person to its embedding is still Katy.
+    expect(people.whoIs(catalog.face(katyFace)!.embedding)[0].personId).toBe(katy);
+    people.undo();
+    expect(catalog.assignment(katyFace)?.personId).toBe(katy);
+  });
+
+  it('refuses bad decisions clearly', () => {
+    expect(() => people.rename(999999, 'x')).toThrow(/does not exist/);
+    expect(() => people.merge([1])).toThrow(/at least two/);
+    const photo = catalog.livePhotoByPath(path.join(dir, 'lib', 'bbt1.jpg'))!;
+    const two = catalog.facesOfPhoto(photo.id).slice(0, 2).map((x) => x.id);
+    expect(() => people.moveFaces(two, null)).toThrow(/same photo/);
+  });
+});
