@@ -1,0 +1,228 @@
+// The app's API object: the method table of shared/api.ts implemented by composing the engine's services
+// (catalog, indexer, people, projector, trainer, face engine). Both bridges (Electron IPC, web mode) and
+// tests call only this; it holds no business logic of its own beyond wiring and events.
+import path from 'node:path';
+import type { ApiHandlers, Settings, Suggestion } from '../../shared/api.ts';
+import { ApiError, type RpcErrorCode } from '../../shared/rpc.ts';
+import { Catalog } from '../engine/catalog/catalog.ts';
+import { defaultCacheDir } from '../engine/catalog/location.ts';
+import type { FaceEngineOptions } from '../engine/engine.ts';
+import { PeopleError, PeopleService } from '../engine/people/service.ts';
+import { ThumbnailCache } from '../engine/thumbs/thumbnail-cache.ts';
+import { doctorReport } from './doctor.ts';
+import { EngineHolder } from './engine-holder.ts';
+import { ApiEvents } from './events.ts';
+import { FaceMapService } from './face-map.ts';
+import { LibraryService } from './library.ts';
+import type { PeopleJobData, PeopleJobResult } from './people-worker.ts';
+import { SettingsStore } from './settings-store.ts';
+import { thumbnailFile } from './thumbnails.ts';
+import { TrainingService } from './training.ts';
+import { VerifyService } from './verify.ts';
+import { runWorkerJob } from './worker-job.ts';
+import type { ThumbKind } from '../../shared/rpc.ts';
+
+/** What the shell around the API can do for it. */
+export interface AppHost {
+  mode: 'electron' | 'web';
+  version?: string;
+  /** A native folder picker (Electron's dialog). */
+  chooseFolder?: () => Promise<string | null>;
+  /** Reveals a file in the OS file manager (Electron's shell.showItemInFolder). */
+  showItemInFolder?: (file: string) => void;
+}
+
+export interface AppApiOptions {
+  /** The catalog file (SQLite); a real file, since worker threads open it too. */
+  dbFile: string;
+  /** Thumbnails and maps; default: `cache` beside the catalog. */
+  cacheDir?: string;
+  /** Engine options the settings do not cover (backend, default worker count...). */
+  engine?: FaceEngineOptions;
+  host?: AppHost;
+}
+
+export interface AppApi {
+  readonly handlers: ApiHandlers;
+  readonly events: ApiEvents;
+  readonly catalog: Catalog;
+  readonly library: LibraryService;
+  /** Absolute path of a thumbnail inside the cache, or null. */
+  thumbnail(kind: ThumbKind, id: number): Promise<string | null>;
+  close(): Promise<void>;
+}
+
+export function createAppApi(options: AppApiOptions): AppApi {
+  if (options.dbFile === ':memory:') throw new Error('createAppApi needs a catalog file (worker threads open it as well)');
+  const dbFile = path.resolve(options.dbFile);
+  const cacheDir = path.resolve(options.cacheDir ?? defaultCacheDir(dbFile));
+  const host: AppHost = options.host ?? { mode: 'web' };
+  const catalog = new Catalog(dbFile);
+  const settingsStore = new SettingsStore(catalog);
+  const events = new ApiEvents();
+  const engine = new EngineHolder(settingsStore.get(), options.engine);
+  const thumbs = new ThumbnailCache(catalog, cacheDir);
+  const modelId = (): string => settingsStore.modelId();
+
+  const peopleOptions = (s: Settings = settingsStore.get()) => ({
+    modelId: settingsStore.modelId(s),
+    ...(s.threshold !== null ? { threshold: s.threshold } : {}),
+    ...(s.minFaces !== null ? { minFaces: s.minFaces } : {}),
+  });
+  let people = new PeopleService(catalog, peopleOptions());
+
+  const peopleChanged = (reason: string): void => events.emit('people.changed', { reason });
+  /** Re-clustering and assigning a run's faces build neighbour graphs: on a worker thread with its own connection. */
+  const peopleJob = async (job: PeopleJobData['job'], faceIds?: number[]): Promise<PeopleJobResult> => {
+    const result = await runWorkerJob<never, PeopleJobResult>('people-worker', { dbFile, job, faceIds, options: peopleOptions() } satisfies PeopleJobData);
+    people = new PeopleService(catalog, peopleOptions());
+    peopleChanged(job);
+    return result;
+  };
+
+  const library = new LibraryService({
+    catalog,
+    thumbs,
+    engine,
+    events,
+    afterRun: async (photoIds) => {
+      if (catalog.people().length === 0) await peopleJob('recluster');
+      else if (photoIds.length) await peopleJob('assignNew', photoIds.flatMap((id) => catalog.facesOfPhoto(id).map((f) => f.id)));
+    },
+  });
+
+  const whoIs = (embedding: Float32Array, faceModel: string): Suggestion[] => {
+    if (faceModel !== modelId()) throw new ApiError('CONFLICT', `the library is indexed with ${modelId()}, this face with ${faceModel}`);
+    return people.whoIs(embedding);
+  };
+  const verify = new VerifyService(catalog, engine, whoIs);
+  const faceMap = new FaceMapService(catalog, cacheDir, events);
+  const training = new TrainingService(catalog, events, modelId);
+
+  const person = (personId: number) => {
+    const p = people.listPeople({ includeHidden: true }).find((x: { id: number }) => x.id === personId);
+    if (!p) throw new ApiError('NOT_FOUND', `person ${personId} does not exist`);
+    return p;
+  };
+  const ok = { ok: true as const };
+  /** A user decision: applied by the people service, then every view is told. */
+  const decide = <T>(reason: string, fn: () => T): T => {
+    const out = fn();
+    peopleChanged(reason);
+    return out;
+  };
+
+  const handlers: ApiHandlers = {
+    'app.info': () => ({
+      mode: host.mode,
+      version: host.version ?? '0.0.0',
+      canChooseFolder: !!host.chooseFolder,
+      canShowInFolder: !!host.showItemInFolder,
+      modelId: modelId(),
+    }),
+    'app.doctor': async () => doctorReport(await engine.get(), catalog),
+    'settings.get': () => settingsStore.get(),
+    'settings.set': async (change) => {
+      const engineKeys: (keyof Settings)[] = ['detector', 'embedder', 'workers'];
+      const current = settingsStore.get();
+      if (library.running && engineKeys.some((k) => change[k] !== undefined && change[k] !== current[k])) {
+        throw new ApiError('CONFLICT', 'the detector, embedder and workers can be changed when no index run is in progress');
+      }
+      const { settings, changed } = settingsStore.set(change);
+      await engine.configure(settings);
+      if (changed.some((k) => k === 'threshold' || k === 'minFaces' || k === 'embedder')) people = new PeopleService(catalog, peopleOptions(settings));
+      return settings;
+    },
+
+    'library.status': () => library.status(),
+    'library.addFolder': ({ path: folder }) => library.addFolder(folder),
+    'library.chooseFolder': async () => {
+      if (!host.chooseFolder) throw new ApiError('UNAVAILABLE', 'no folder dialog in web mode: type the folder path');
+      return { path: await host.chooseFolder() };
+    },
+    'library.rescan': () => library.rescan(),
+    'library.pause': () => library.pause(),
+    'library.resume': () => library.resume(),
+    'library.cancel': () => library.cancel(),
+    'library.failures': ({ offset, limit }) => library.failures(offset, limit),
+
+    'people.list': ({ includeHidden, search }) => ({ people: people.listPeople({ includeHidden, search }) }),
+    'people.faces': ({ personId, offset, limit }) => ({ person: person(personId), ...people.personFaces(personId, { offset, limit }) }),
+    'people.unassigned': ({ offset, limit }) => people.unassigned({ offset, limit }),
+    'people.rename': ({ personId, name }) => decide('rename', () => (person(personId), people.rename(personId, name), ok)),
+    'people.merge': ({ personIds, into }) => decide('merge', () => ({ personId: people.merge(personIds, into) })),
+    'people.moveFaces': ({ faceIds, toPersonId }) => decide('move', () => ({ personId: people.moveFaces(faceIds, toPersonId) })),
+    'people.reject': ({ faceIds, personId }) => decide('reject', () => (people.rejectFaces(faceIds, personId), ok)),
+    'people.confirm': ({ faceIds, personId }) => decide('confirm', () => (people.confirmFaces(faceIds, personId), ok)),
+    'people.setHidden': ({ personId, hidden }) => decide('hidden', () => (people.setHidden(personId, hidden), ok)),
+    'people.setCover': ({ personId, faceId }) => decide('cover', () => (people.setCover(personId, faceId), ok)),
+    'people.undo': () => decide('undo', () => ({ undone: people.undo()?.undone ?? null })),
+    'people.suggestMerges': ({ personId }) => ({ suggestions: people.suggestMerges(personId) }),
+    'people.recluster': async () => {
+      const r = await peopleJob('recluster');
+      return { people: r.people ?? catalog.people().length, assigned: r.assigned, unassigned: r.unassigned };
+    },
+
+    'photo.get': ({ photoId }) => {
+      const photo = catalog.photo(photoId);
+      if (!photo || photo.width === null || photo.height === null) throw new ApiError('NOT_FOUND', `photo ${photoId} does not exist`);
+      const source = photo.status === 'duplicate' && photo.duplicateOf !== null ? photo.duplicateOf : photo.id;
+      const names = new Map(catalog.people().map((p) => [p.id, p.name]));
+      const faces = catalog.facesOfPhoto(source).map((f) => {
+        const personId = catalog.assignment(f.id)?.personId ?? null;
+        return { faceId: f.id, box: f.box, personId, name: personId === null ? null : names.get(personId) ?? null };
+      });
+      return { id: photo.id, path: photo.path, width: photo.width, height: photo.height, takenAt: photo.takenAt, faces };
+    },
+    'photo.showInFolder': ({ photoId }) => {
+      const photo = catalog.photo(photoId);
+      if (!photo) throw new ApiError('NOT_FOUND', `photo ${photoId} does not exist`);
+      host.showItemInFolder?.(photo.path);
+      return { shown: !!host.showItemInFolder, path: photo.path };
+    },
+
+    'map.get': ({ method, seed }) => faceMap.get(method, seed, modelId()),
+
+    'verify.analyze': ({ source }) => verify.analyze(source),
+    'verify.compare': ({ a, b }) => verify.compare(a, b),
+    'verify.whoIs': (pick) => ({ suggestions: verify.closestPeople(pick) }),
+
+    'train.start': ({ loss, steps }) => training.start(loss, steps),
+    'train.cancel': () => (training.cancel(), ok),
+    'train.status': () => training.status(),
+    'train.adopt': ({ adapterId }) => (training.adopt(adapterId), ok),
+    'train.discard': ({ adapterId }) => (training.discard(adapterId), ok),
+  };
+
+  return {
+    handlers: withErrorCodes(handlers),
+    events,
+    catalog,
+    library,
+    thumbnail: (kind, id) => thumbnailFile(thumbs, kind, id),
+    async close() {
+      await library.close();
+      await training.close();
+      await engine.close();
+      catalog.close();
+    },
+  };
+}
+
+const PEOPLE_ERROR_CODES: Record<PeopleError['code'], RpcErrorCode> = { NOT_FOUND: 'NOT_FOUND', CONFLICT: 'CONFLICT', INVALID: 'SCHEMA' };
+
+/** Engine errors that carry a meaning for the user keep it across the bridge (NOT_FOUND, CONFLICT...). */
+function withErrorCodes(handlers: ApiHandlers): ApiHandlers {
+  const out: Record<string, (r: never) => unknown> = {};
+  for (const [name, fn] of Object.entries(handlers) as [string, (r: never) => unknown][]) {
+    out[name] = async (request) => {
+      try {
+        return await fn(request);
+      } catch (err) {
+        if (err instanceof PeopleError) throw new ApiError(PEOPLE_ERROR_CODES[err.code], err.message);
+        throw err;
+      }
+    };
+  }
+  return out as unknown as ApiHandlers;
+}

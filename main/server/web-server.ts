@@ -1,0 +1,127 @@
+// Web mode: the built renderer, its thumbnails and the API (WebSocket) over HTTP on 127.0.0.1 only, for a
+// browser on this machine (and the end-to-end tests). Every request needs the per-run token.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createReadStream } from 'node:fs';
+import type { AddressInfo, Socket } from 'node:net';
+import { WebSocketServer } from 'ws';
+import { API_LIMITS } from '../../shared/api.ts';
+import { contentSecurityPolicy } from '../../shared/csp.ts';
+import { WEB_MODE } from '../../shared/hosts.ts';
+import type { AppApi } from '../api/app-api.ts';
+import { parseThumbRequest, THUMB_CONTENT_TYPE } from '../api/thumbnails.ts';
+import { authorise, newToken, tokenCookie } from './auth.ts';
+import { staticFile } from './static-files.ts';
+import { bridgeSocket } from './ws-bridge.ts';
+
+/** The only address web mode listens on. */
+export const LOOPBACK = '127.0.0.1';
+/** Largest WebSocket message: a base64 photo for Verify plus its envelope. */
+const MAX_MESSAGE_BYTES = Math.ceil(API_LIMITS.uploadBytes / 3) * 4 + 64 * 1024;
+
+export interface WebServerOptions {
+  api: AppApi;
+  /** Folder of the built renderer (dist/renderer). */
+  rendererDir: string;
+  /** 0 or absent: any free port. */
+  port?: number;
+  /** Fixed token (tests); default: a new random one per run. */
+  token?: string;
+}
+
+export interface WebServer {
+  port: number;
+  token: string;
+  /** The address to open, token included. */
+  url: string;
+  close(): Promise<void>;
+}
+
+function securityHeaders(port: number): Record<string, string> {
+  return {
+    'Content-Security-Policy': contentSecurityPolicy({ connect: [`ws://${LOOPBACK}:${port}`, `ws://localhost:${port}`] }),
+    'X-Content-Type-Options': 'nosniff',
+    'X-Frame-Options': 'DENY',
+    'Referrer-Policy': 'no-referrer',
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+  };
+}
+
+function refuse(res: ServerResponse, status: number, text: string): void {
+  res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
+  res.end(`${text}\n`);
+}
+
+export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
+  const token = o.token ?? newToken();
+  let port = 0;
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_MESSAGE_BYTES });
+  const sockets = new Set<Socket>();
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const headers = securityHeaders(port);
+    for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+    const url = new URL(req.url ?? '/', `http://${LOOPBACK}:${port}`);
+    const auth = authorise(req, url, token, port);
+    if (!auth.ok) return refuse(res, auth.status, auth.reason);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'method not allowed');
+    if (auth.viaQuery) res.setHeader('Set-Cookie', `${tokenCookie(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`);
+
+    if (url.pathname.startsWith(WEB_MODE.thumbPath + '/')) {
+      const request = parseThumbRequest(url.pathname.slice(WEB_MODE.thumbPath.length + 1));
+      const file = request && (await o.api.thumbnail(request.kind, request.id));
+      if (!file) return refuse(res, 404, 'no such thumbnail');
+      res.writeHead(200, { 'Content-Type': THUMB_CONTENT_TYPE, 'Cache-Control': 'private, max-age=300' });
+      if (req.method === 'HEAD') return void res.end();
+      createReadStream(file).on('error', () => res.destroy()).pipe(res);
+      return;
+    }
+    const found = await staticFile(o.rendererDir, url.pathname);
+    if (!found) return refuse(res, 404, 'not found');
+    res.writeHead(200, { 'Content-Type': found.type, 'Content-Length': found.size, 'Cache-Control': found.type.startsWith('text/html') ? 'no-store' : 'private, max-age=3600' });
+    if (req.method === 'HEAD') return void res.end();
+    createReadStream(found.file).on('error', () => res.destroy()).pipe(res);
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err: Error) => {
+      if (!res.headersSent) refuse(res, 500, 'internal error');
+      else res.destroy();
+      console.error(`face-atlas serve: ${req.url}: ${err.message}`);
+    });
+  });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+  server.on('upgrade', (req, socket, head) => {
+    const url = new URL(req.url ?? '/', `http://${LOOPBACK}:${port}`);
+    const auth = authorise(req, url, token, port);
+    if (!auth.ok || url.pathname !== WEB_MODE.apiPath) {
+      const status = auth.ok ? 404 : auth.status;
+      socket.end(`HTTP/1.1 ${status} ${auth.ok ? 'Not Found' : 'Refused'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+      return;
+    }
+    wss.handleUpgrade(req, socket, head, (ws) => bridgeSocket(ws, o.api));
+  });
+  server.on('clientError', (_err, socket) => socket.destroy());
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port ?? 0, LOOPBACK, () => resolve());
+  });
+  port = (server.address() as AddressInfo).port;
+  return {
+    port,
+    token,
+    url: `http://${LOOPBACK}:${port}/?${WEB_MODE.tokenParam}=${token}`,
+    async close() {
+      for (const ws of wss.clients) ws.terminate();
+      wss.close();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const s of sockets) s.destroy();
+      });
+    },
+  };
+}

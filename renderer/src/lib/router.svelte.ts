@@ -1,0 +1,38 @@
+// Hash routing (#/people, #/people/12, #/map ...): works from app:// and from the web server alike, and
+// keeps the page's query (web mode's token) untouched.
+export type Route =
+  | { view: 'people' }
+  | { view: 'person'; personId: number }
+  | { view: 'unassigned' }
+  | { view: 'map' }
+  | { view: 'verify' }
+  | { view: 'library' }
+  | { view: 'personalise' }
+  | { view: 'settings' };
+
+export const NAV: { view: Route['view']; label: string; href: string }[] = [
+  { view: 'people', label: 'People', href: '#/people' },
+  { view: 'unassigned', label: 'Unassigned', href: '#/unassigned' },
+  { view: 'map', label: 'Map', href: '#/map' },
+  { view: 'verify', label: 'Verify', href: '#/verify' },
+  { view: 'library', label: 'Library', href: '#/library' },
+  { view: 'personalise', label: 'Personalise', href: '#/personalise' },
+  { view: 'settings', label: 'Settings', href: '#/settings' },
+];
+
+export function parseRoute(hash: string): Route | null {
+  const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
+  if (parts[0] === 'people' && parts[1] && /^\d+$/.test(parts[1])) return { view: 'person', personId: Number(parts[1]) };
+  const simple = NAV.find((n) => n.view === parts[0]);
+  return simple ? ({ view: simple.view } as Route) : null;
+}
+
+export const router = $state<{ route: Route | null }>({ route: parseRoute(location.hash) });
+
+window.addEventListener('hashchange', () => {
+  router.route = parseRoute(location.hash);
+});
+
+export function go(href: string): void {
+  location.hash = href.replace(/^#/, '');
+}

@@ -1,0 +1,333 @@
+// The one API of FaceAtlas: every request, response and event with its runtime schema. The Electron IPC
+// bridge, the web-mode WebSocket bridge and the renderer's client are all derived from `methods` and
+// `events` below; nothing else declares a channel. Imported by main/ and the renderer: plain data only.
+import { z } from 'zod';
+
+// ------------------------------------------------------------------ limits of what crosses a bridge
+
+export const API_LIMITS = {
+  /** Largest photo (bytes) the Verify view may send: a 48 MP JPEG is ~20-25 MB. */
+  uploadBytes: 32 * 1024 * 1024,
+  /** Most faces one page of a person or of the unassigned list returns (a virtualised grid asks per screen). */
+  pageSize: 500,
+  /** Most ids one merge / move / reject names: a lasso on a 50k-point map can select many. */
+  idsPerCall: 100_000,
+  /** Longest person name, in characters. */
+  nameLength: 200,
+  /** Longest folder path, in characters (Windows long paths allow 32k). */
+  pathLength: 32_767,
+} as const;
+
+/** Base64 characters needed for n bytes. */
+const base64Length = (bytes: number): number => Math.ceil(bytes / 3) * 4;
+
+// ------------------------------------------------------------------ domain objects
+
+const id = z.number().int().positive();
+const finite = z.number().refine(Number.isFinite, 'must be a finite number');
+
+export const BoxSchema = z.object({ x: finite, y: finite, width: finite, height: finite });
+
+export const PersonSummarySchema = z.object({
+  id,
+  name: z.string().nullable(),
+  hidden: z.boolean(),
+  coverFaceId: id.nullable(),
+  faceCount: z.number().int().nonnegative(),
+});
+
+export const FaceRefSchema = z.object({
+  faceId: id,
+  photoId: id,
+  path: z.string(),
+  box: BoxSchema,
+  score: finite,
+  personId: id.nullable(),
+  source: z.enum(['auto', 'user']).nullable(),
+});
+
+export const SuggestionSchema = z.object({ personId: id, name: z.string().nullable(), distance: finite });
+
+export const UnassignedFaceSchema = FaceRefSchema.extend({ suggestions: z.array(SuggestionSchema) });
+
+export const IndexProgressSchema = z.object({
+  phase: z.enum(['idle', 'scanning', 'indexing', 'retiring', 'done', 'cancelled']),
+  found: z.number().int().nonnegative(),
+  unchanged: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  done: z.number().int().nonnegative(),
+  added: z.number().int().nonnegative(),
+  updated: z.number().int().nonnegative(),
+  moved: z.number().int().nonnegative(),
+  duplicates: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  retired: z.number().int().nonnegative(),
+  faces: z.number().int().nonnegative(),
+  photosPerSecond: finite,
+  etaSeconds: finite.nullable(),
+  paused: z.boolean(),
+  elapsedSeconds: finite,
+  /** An index run is in progress (or queued right behind the current one). */
+  running: z.boolean(),
+});
+
+export const FolderSchema = z.object({
+  id,
+  path: z.string(),
+  addedAt: z.number(),
+  lastScanAt: z.number().nullable(),
+  /** The folder exists and is a folder now (an unplugged drive is not). */
+  available: z.boolean(),
+  photos: z.number().int().nonnegative(),
+  faces: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+});
+
+export const CatalogStatsSchema = z.object({
+  photos: z.number().int().nonnegative(),
+  faces: z.number().int().nonnegative(),
+  failed: z.number().int().nonnegative(),
+  people: z.number().int().nonnegative(),
+  retired: z.number().int().nonnegative(),
+  duplicates: z.number().int().nonnegative(),
+});
+
+export const LibraryStatusSchema = z.object({
+  folders: z.array(FolderSchema),
+  progress: IndexProgressSchema,
+  stats: CatalogStatsSchema,
+});
+
+export const FailureSchema = z.object({ photoId: id, path: z.string(), code: z.string(), message: z.string() });
+
+export const SettingsSchema = z.object({
+  detector: z.enum(['mtcnn', 'ssd']),
+  embedder: z.enum(['mobilefacenet', 'dlib', 'fused']),
+  /** Clustering distance threshold (L2 between unit embeddings); null = the embedding model's calibrated one. */
+  threshold: z.number().min(0.05).max(2).nullable(),
+  /** A group needs this many faces to become a person; null = the people service's default. */
+  minFaces: z.number().int().min(1).max(100).nullable(),
+  /** Inference worker threads; 0 = one per core. */
+  workers: z.number().int().min(0).max(64),
+});
+
+export const DoctorReportSchema = z.object({
+  node: z.string(),
+  platform: z.string(),
+  cpus: z.number().int(),
+  backend: z.string(),
+  simd: z.boolean(),
+  threadsPerWorker: z.number().int(),
+  workers: z.number().int(),
+  backendsTried: z.array(z.object({ name: z.string(), error: z.string().nullable() })),
+  models: z.array(z.object({ id: z.string(), kind: z.string(), files: z.array(z.string()), present: z.boolean(), dim: z.number().int().nullable() })),
+  modelId: z.string(),
+  catalog: z.object({ file: z.string(), stats: CatalogStatsSchema }),
+});
+
+export const PhotoFaceSchema = z.object({ faceId: id, box: BoxSchema, personId: id.nullable(), name: z.string().nullable() });
+
+export const PhotoDetailSchema = z.object({
+  id,
+  path: z.string(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  takenAt: z.number().nullable(),
+  faces: z.array(PhotoFaceSchema),
+});
+
+export const ProjectionMethodSchema = z.enum(['umap', 'tsne']);
+
+export const FaceMapSchema = z.object({
+  method: ProjectionMethodSchema,
+  /** Parallel arrays, one entry per face: id, x, y in [-1, 1], person id or null. */
+  faceIds: z.array(id),
+  x: z.array(finite),
+  y: z.array(finite),
+  personIds: z.array(id.nullable()),
+  people: z.array(z.object({ id, name: z.string().nullable() })),
+  fromCache: z.boolean(),
+});
+
+export const VerifyFaceSchema = z.object({
+  index: z.number().int().nonnegative(),
+  box: BoxSchema,
+  score: finite,
+  /** The aligned crop the embedder saw, as a data: URL (PNG). */
+  crop: z.string().startsWith('data:image/'),
+});
+
+export const VerifyPhotoSchema = z.object({
+  /** Names this analysed photo in later compare / whoIs calls (kept in a small server-side cache). */
+  photoKey: z.string().min(1).max(64),
+  name: z.string(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  faces: z.array(VerifyFaceSchema),
+  /** The face `compare` uses unless told otherwise (the largest, most central one); -1 when none. */
+  mainFace: z.number().int().min(-1),
+});
+
+const FacePickSchema = z.object({ photoKey: z.string().min(1).max(64), face: z.number().int().nonnegative() });
+
+export const VerdictSchema = z.object({ distance: finite, threshold: finite, same: z.boolean(), probability: z.number().min(0).max(1), modelId: z.string() });
+
+/** Held-out accuracies in 0..1; null when there were too few held-out faces to measure. */
+export const TrainMetricsSchema = z.object({ identification: finite.nullable(), verification: finite.nullable() });
+
+export const TrainProgressSchema = z.object({ jobId: z.string(), step: z.number().int().nonnegative(), steps: z.number().int().positive(), loss: finite });
+
+export const TrainResultSchema = z.object({
+  jobId: z.string(),
+  loss: z.enum(['triplet', 'center']),
+  /** The trained head, stored but not adopted until the user says so. */
+  adapterId: id,
+  before: TrainMetricsSchema,
+  after: TrainMetricsSchema,
+  /** The guardrail's advice: adopting helps held-out faces and hurts no untrained person. */
+  recommended: z.boolean(),
+  reasons: z.array(z.string()),
+  seconds: finite,
+  steps: z.number().int().nonnegative(),
+});
+
+export const TrainStateSchema = z.object({
+  running: z.boolean(),
+  jobId: z.string().nullable(),
+  loss: z.enum(['triplet', 'center']).nullable(),
+  history: z.array(TrainProgressSchema),
+  result: TrainResultSchema.nullable(),
+  error: z.string().nullable(),
+  adoptedAdapterId: id.nullable(),
+});
+
+export const AppInfoSchema = z.object({
+  mode: z.enum(['electron', 'web']),
+  version: z.string(),
+  /** The host can show a native folder picker (Electron) ... */
+  canChooseFolder: z.boolean(),
+  /** ... and reveal a file in the OS file manager. */
+  canShowInFolder: z.boolean(),
+  modelId: z.string(),
+});
+
+// ------------------------------------------------------------------ the method table
+
+const empty = z.object({}).strict();
+const ok = z.object({ ok: z.literal(true) });
+const page = { offset: z.number().int().nonnegative().default(0), limit: z.number().int().positive().max(API_LIMITS.pageSize).default(100) };
+const ids = z.array(id).min(1).max(API_LIMITS.idsPerCall);
+
+function method<Req extends z.ZodType, Res extends z.ZodType>(request: Req, response: Res, doc: string) {
+  return { request, response, doc };
+}
+
+export const methods = {
+  'app.info': method(empty, AppInfoSchema, 'what host the renderer runs in and what it can do'),
+  'app.doctor': method(empty, DoctorReportSchema, 'backend, workers and every model file: the `doctor` report'),
+  'settings.get': method(empty, SettingsSchema, 'the current settings'),
+  'settings.set': method(SettingsSchema.partial().strict(), SettingsSchema, 'changes settings; a new detector or embedder applies to the next index run'),
+
+  'library.status': method(empty, LibraryStatusSchema, 'folders with their counts, the current index progress and catalog totals'),
+  'library.addFolder': method(z.object({ path: z.string().min(1).max(API_LIMITS.pathLength) }).strict(), LibraryStatusSchema, 'adds a folder and indexes the library'),
+  'library.chooseFolder': method(empty, z.object({ path: z.string().nullable() }), "the host's folder dialog (Electron only); null when cancelled"),
+  'library.rescan': method(empty, LibraryStatusSchema, 'indexes every folder again (only changed files are read)'),
+  'library.pause': method(empty, LibraryStatusSchema, 'stops starting new photos; those in flight finish'),
+  'library.resume': method(empty, LibraryStatusSchema, 'continues a paused run'),
+  'library.cancel': method(empty, LibraryStatusSchema, 'ends the run; finished photos are kept'),
+  'library.failures': method(z.object(page).strict(), z.object({ total: z.number().int().nonnegative(), failures: z.array(FailureSchema) }), 'files that could not be indexed, with the reason'),
+
+  'people.list': method(z.object({ includeHidden: z.boolean().default(false), search: z.string().max(API_LIMITS.nameLength).optional() }).strict(), z.object({ people: z.array(PersonSummarySchema) }), 'people, largest first'),
+  'people.faces': method(z.object({ personId: id, ...page }).strict(), z.object({ person: PersonSummarySchema, total: z.number().int().nonnegative(), faces: z.array(FaceRefSchema) }), "one page of a person's faces"),
+  'people.unassigned': method(z.object(page).strict(), z.object({ total: z.number().int().nonnegative(), faces: z.array(UnassignedFaceSchema) }), 'faces waiting for a person, with their closest people'),
+  'people.rename': method(z.object({ personId: id, name: z.string().trim().min(1).max(API_LIMITS.nameLength) }).strict(), ok, 'names a person'),
+  'people.merge': method(z.object({ personIds: ids.min(2), into: id.optional() }).strict(), z.object({ personId: id }), 'merges people into one; returns the survivor'),
+  'people.moveFaces': method(z.object({ faceIds: ids, toPersonId: id.nullable() }).strict(), z.object({ personId: id }), 'moves faces to a person (null: to a new person)'),
+  'people.reject': method(z.object({ faceIds: ids, personId: id }).strict(), ok, '"Not this person": the faces leave and never return to that person'),
+  'people.confirm': method(z.object({ faceIds: ids, personId: id }).strict(), ok, 'accepts a suggestion: the faces belong to that person'),
+  'people.setHidden': method(z.object({ personId: id, hidden: z.boolean() }).strict(), ok, 'hides or shows a person'),
+  'people.setCover': method(z.object({ personId: id, faceId: id }).strict(), ok, "sets the person's cover face"),
+  'people.undo': method(empty, z.object({ undone: z.string().nullable() }), 'undoes the last naming decision'),
+  'people.suggestMerges': method(z.object({ personId: id }).strict(), z.object({ suggestions: z.array(SuggestionSchema) }), 'people who may be the same person'),
+  'people.recluster': method(empty, z.object({ people: z.number().int(), assigned: z.number().int(), unassigned: z.number().int() }), 're-groups the faces nobody decided on'),
+
+  'photo.get': method(z.object({ photoId: id }).strict(), PhotoDetailSchema, 'a photo with its face boxes and names'),
+  'photo.showInFolder': method(z.object({ photoId: id }).strict(), z.object({ shown: z.boolean(), path: z.string() }), 'reveals the file in the file manager where the host can'),
+
+  'map.get': method(z.object({ method: ProjectionMethodSchema.default('umap'), seed: z.number().int().nonnegative().default(1) }).strict(), FaceMapSchema, 'the 2-D map of every face (computed in a worker, then cached)'),
+
+  'verify.analyze': method(
+    z.object({
+      source: z.discriminatedUnion('kind', [
+        z.object({ kind: z.literal('upload'), name: z.string().max(1024), data: z.string().min(1).max(base64Length(API_LIMITS.uploadBytes)) }).strict(),
+        z.object({ kind: z.literal('face'), faceId: id }).strict(),
+      ]),
+    }).strict(),
+    VerifyPhotoSchema,
+    'finds and aligns the faces of a dropped photo (base64 bytes) or of a library face',
+  ),
+  'verify.compare': method(z.object({ a: FacePickSchema, b: FacePickSchema }).strict(), VerdictSchema, 'same person? distance, threshold, verdict and probability'),
+  'verify.whoIs': method(FacePickSchema.strict(), z.object({ suggestions: z.array(SuggestionSchema) }), 'the closest people in the library'),
+
+  'train.start': method(z.object({ loss: z.enum(['triplet', 'center']), steps: z.number().int().min(1).max(100_000).optional() }).strict(), z.object({ jobId: z.string() }), 'trains an adapter head on the named people in a worker'),
+  'train.cancel': method(empty, ok, 'stops the running training'),
+  'train.status': method(empty, TrainStateSchema, 'the running or last training, its loss curve and result'),
+  'train.adopt': method(z.object({ adapterId: id }).strict(), ok, 'uses this head from now on'),
+  'train.discard': method(z.object({ adapterId: id }).strict(), ok, 'goes back to the raw embeddings'),
+} as const;
+
+// ------------------------------------------------------------------ events (main -> renderer)
+
+export const events = {
+  'index.progress': IndexProgressSchema,
+  'library.changed': z.object({ reason: z.string() }),
+  'people.changed': z.object({ reason: z.string() }),
+  'map.progress': z.object({ method: ProjectionMethodSchema, fraction: z.number().min(0).max(1) }),
+  'train.progress': TrainProgressSchema,
+  'train.done': z.object({ jobId: z.string(), result: TrainResultSchema.nullable(), error: z.string().nullable() }),
+} as const;
+
+// ------------------------------------------------------------------ derived types
+
+export type Methods = typeof methods;
+export type MethodName = keyof Methods;
+/** What a caller sends (defaults not yet applied). */
+export type Params<M extends MethodName> = z.input<Methods[M]['request']>;
+/** What a handler receives (validated, defaults applied). */
+export type Request<M extends MethodName> = z.output<Methods[M]['request']>;
+export type Result<M extends MethodName> = z.output<Methods[M]['response']>;
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventData<E extends EventName> = z.output<Events[E]>;
+
+/** An implementation of the whole table; the bridges only ever call through this. */
+export type ApiHandlers = { [M in MethodName]: (request: Request<M>) => Promise<Result<M>> | Result<M> };
+
+export type PersonSummary = z.output<typeof PersonSummarySchema>;
+export type FaceRef = z.output<typeof FaceRefSchema>;
+export type Suggestion = z.output<typeof SuggestionSchema>;
+export type UnassignedFace = z.output<typeof UnassignedFaceSchema>;
+export type IndexProgress = z.output<typeof IndexProgressSchema>;
+export type Folder = z.output<typeof FolderSchema>;
+export type LibraryStatus = z.output<typeof LibraryStatusSchema>;
+export type Failure = z.output<typeof FailureSchema>;
+export type Settings = z.output<typeof SettingsSchema>;
+export type DoctorReport = z.output<typeof DoctorReportSchema>;
+export type PhotoDetail = z.output<typeof PhotoDetailSchema>;
+export type FaceMap = z.output<typeof FaceMapSchema>;
+export type VerifyPhoto = z.output<typeof VerifyPhotoSchema>;
+export type Verdict = z.output<typeof VerdictSchema>;
+export type TrainProgress = z.output<typeof TrainProgressSchema>;
+export type TrainResult = z.output<typeof TrainResultSchema>;
+export type TrainState = z.output<typeof TrainStateSchema>;
+export type AppInfo = z.output<typeof AppInfoSchema>;
+export type ProjectionMethod = z.output<typeof ProjectionMethodSchema>;
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.hasOwn(methods, name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.hasOwn(events, name);
+}

@@ -1,0 +1,235 @@
+// End to end in a real browser: Debian's chromium drives the built renderer served by web mode over a temp
+// library of real photos. One server and one browser for the whole file; each test leaves a screenshot.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createAppApi, type AppApi } from '../../main/api/app-api.ts';
+import { startWebServer, type WebServer } from '../../main/server/web-server.ts';
+import { dispatch } from '../../shared/rpc.ts';
+import { face, hasFaces, noFacesReason } from '../helpers/data.ts';
+import { CHROMIUM_ARGS, chromiumPath, ensureRendererBuilt, hasChromium, noChromiumReason, rendererDir, screenshot, unnamedControls } from './harness.ts';
+import { APP_PHOTOS, BROKEN_PHOTO, buildLibrary } from './library.ts';
+
+const skip = !hasFaces || !hasChromium;
+if (skip) console.warn(!hasFaces ? noFacesReason : noChromiumReason);
+
+describe.skipIf(skip)('web mode in chromium', () => {
+  let tmp: string;
+  let library: string;
+  let api: AppApi;
+  let server: WebServer;
+  let browser: Browser;
+  let page: Page;
+  const problems: string[] = [];
+
+  /** The API's own answer, to check what the UI shows against the truth. */
+  const truth = async (method: string, params: unknown = {}): Promise<any> => {
+    const r = await dispatch(api.handlers, method, params);
+    if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+    return r.result;
+  };
+  const open = async (hash: string): Promise<void> => {
+    await page.goto(`${server.url}${hash}`);
+  };
+  const expectNamedControls = async (): Promise<void> => expect(await unnamedControls(page)).toEqual([]);
+
+  beforeAll(async () => {
+    ensureRendererBuilt();
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'face-atlas-e2e-'));
+    library = buildLibrary(path.join(tmp, 'photos'));
+    api = createAppApi({ dbFile: path.join(tmp, 'catalog.db'), host: { mode: 'web', version: 'test' } });
+    server = await startWebServer({ api, rendererDir });
+    browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
+    page = await browser.newPage({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+    page.on('pageerror', (e) => problems.push(e.message));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+    await api?.close();
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  test('the main navigation has the seven views by name', async () => {
+    await open('#/library');
+    for (const name of ['People', 'Unassigned', 'Map', 'Verify', 'Library', 'Personalise', 'Settings']) {
+      await expect(page.getByRole('link', { name, exact: true }).count()).resolves.toBe(1);
+    }
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
+    await page.getByRole('heading', { name: 'Settings' }).waitFor();
+    expect(page.url()).toContain('#/settings');
+  });
+
+  test('adding a folder indexes it with live progress; the failed file is listed with its reason', async () => {
+    await open('#/library');
+    await page.getByLabel('Folder path').fill(library);
+    await page.getByRole('button', { name: 'Add folder' }).click();
+    await page.locator('[data-phase="indexing"], [data-phase="done"]').first().waitFor({ timeout: 60_000 });
+    await page.locator('[data-phase="done"][data-running="false"]').waitFor({ timeout: 180_000 });
+    const total = APP_PHOTOS.length + 1;
+    await expect(page.getByTestId('progress-counts').textContent()).resolves.toContain(`${total} / ${total} photos`);
+    const status = await truth('library.status');
+    expect(status.stats.photos).toBe(APP_PHOTOS.length);
+    expect(status.stats.failed).toBe(1);
+    const row = page.getByRole('row', { name: new RegExp(BROKEN_PHOTO) });
+    await expect(row.textContent()).resolves.toMatch(/NOT_AN_IMAGE/);
+    await expect(page.getByRole('cell', { name: library, exact: false }).first().textContent()).resolves.toContain(library);
+    await expectNamedControls();
+    await screenshot(page, 'library');
+  });
+
+  test('people appear as cards with cover, "Unnamed" and face count', async () => {
+    await page.getByRole('link', { name: 'People', exact: true }).click();
+    const people = (await truth('people.list')).people;
+    expect(people.length).toBeGreaterThanOrEqual(4);
+    const cards = page.getByRole('list', { name: 'People' }).getByRole('listitem');
+    await expect.poll(() => cards.count()).toBe(people.length);
+    await expect(cards.first().textContent()).resolves.toMatch(new RegExp(`Unnamed\\s*${people[0].faceCount} faces`));
+    await expect(cards.first().locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).resolves.toBe(true);
+    await expectNamedControls();
+    await screenshot(page, 'people');
+  });
+
+  test('rename, merge, "Not this person" and undo work and survive a reload', async () => {
+    const before = (await truth('people.list')).people;
+    const [first, second] = before;
+    await open('#/people');
+    // Rename in place.
+    await page.getByRole('button', { name: 'Rename Unnamed' }).first().click();
+    await page.getByLabel('Name', { exact: true }).fill('Alice Example');
+    await page.getByLabel('Name', { exact: true }).press('Enter');
+    await page.getByRole('button', { name: 'Rename Alice Example' }).waitFor();
+    await page.reload();
+    await page.getByRole('button', { name: 'Rename Alice Example' }).waitFor();
+    expect((await truth('people.list')).people.find((p: any) => p.id === first.id).name).toBe('Alice Example');
+
+    // Merge the renamed person with the next one: the name survives, the faces add up.
+    await page.getByLabel('Select Alice Example').check();
+    await page.getByLabel('Select Unnamed').first().check();
+    await page.getByRole('button', { name: 'Merge selected (2)' }).click();
+    await expect.poll(async () => (await truth('people.list')).people.length).toBe(before.length - 1);
+    const alice = (await truth('people.list')).people.find((p: any) => p.name === 'Alice Example');
+    expect(alice.faceCount).toBe(first.faceCount + second.faceCount);
+    await page.reload();
+    const aliceCard = page.getByRole('listitem').filter({ has: page.getByRole('button', { name: 'Rename Alice Example' }) });
+    await expect.poll(() => aliceCard.textContent()).toContain(`${alice.faceCount} faces`);
+
+    // "Not this person" on one face, then undo.
+    await page.getByRole('link', { name: 'Open Alice Example' }).click();
+    await page.getByRole('heading', { name: 'Alice Example' }).waitFor();
+    const faces = page.getByRole('group', { name: 'Faces of Alice Example' }).getByRole('button');
+    await expect.poll(() => faces.count()).toBe(alice.faceCount);
+    await faces.first().click();
+    await page.getByRole('button', { name: 'Not this person' }).click();
+    await expect.poll(() => faces.count()).toBe(alice.faceCount - 1);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Alice Example' }).waitFor();
+    await expect.poll(() => faces.count()).toBe(alice.faceCount - 1);
+    expect((await truth('people.faces', { personId: alice.id })).total).toBe(alice.faceCount - 1);
+    await screenshot(page, 'person-after-reject');
+
+    await page.getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(() => faces.count()).toBe(alice.faceCount);
+    await page.reload();
+    await page.getByRole('heading', { name: 'Alice Example' }).waitFor();
+    await expect.poll(() => faces.count()).toBe(alice.faceCount);
+    expect((await truth('people.faces', { personId: alice.id })).total).toBe(alice.faceCount);
+    await expectNamedControls();
+    await screenshot(page, 'person');
+  });
+
+  test('Verify answers for two dropped photos, and "who is this?" for one', async () => {
+    await open('#/verify');
+    const drop = async (slot: number, rels: string[]) => {
+      const files = rels.map((rel) => ({ name: path.basename(rel), b64: readFileSync(face(rel)).toString('base64') }));
+      await page.locator(`[data-slot="${slot}"]`).evaluate((el, files) => {
+        const dt = new DataTransfer();
+        for (const f of files) dt.items.add(new File([Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0))], f.name, { type: 'image/jpeg' }));
+        el.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+        el.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }, files);
+    };
+    // Two files dropped at once fill both slots.
+    await drop(0, ['Mary_Carey/Mary_Carey_0001.jpg', 'Mary_Carey/Mary_Carey_0003.jpg']);
+    await page.locator('[data-verdict]').waitFor({ timeout: 60_000 });
+    await expect(page.locator('[data-verdict]').getAttribute('data-verdict')).resolves.toBe('same');
+    await expect(page.getByAltText('Aligned face from Photo A').evaluate((img: HTMLImageElement) => img.naturalWidth)).resolves.toBe(112);
+    await expect(page.getByAltText('Aligned face from Photo B').evaluate((img: HTMLImageElement) => img.naturalWidth)).resolves.toBe(112);
+    const sameDistance = Number(await page.locator('[data-field="distance"]').textContent());
+    await expect(page.getByText('Same-person probability')).toBeTruthy();
+
+    await drop(1, ['Jon_Voight/Jon_Voight_0001.jpg']);
+    await expect.poll(() => page.locator('[data-verdict]').getAttribute('data-verdict'), { timeout: 60_000 }).toBe('different');
+    expect(Number(await page.locator('[data-field="distance"]').textContent())).toBeGreaterThan(sameDistance);
+    await expectNamedControls();
+    await screenshot(page, 'verify');
+
+    // One photo alone: who is this? Jon Voight's other photos are in the library.
+    await page.getByRole('button', { name: 'Clear Photo A' }).click();
+    await page.getByRole('heading', { name: 'Who is this?' }).waitFor();
+    const jon = (await truth('people.list')).people.filter((p: any) => p.faceCount > 0);
+    const answer = await page.getByRole('listitem').filter({ hasText: 'distance' }).count();
+    expect(answer).toBeGreaterThan(0);
+    expect(jon.length).toBeGreaterThan(0);
+    await screenshot(page, 'verify-who-is-this');
+  });
+
+  test('the map draws one point per face', async () => {
+    await open('#/map');
+    const canvas = page.getByRole('img', { name: /Face map/ }).or(page.locator('canvas'));
+    const faces = (await truth('library.status')).stats.faces;
+    await expect.poll(() => page.locator('canvas').getAttribute('data-faces'), { timeout: 120_000 }).toBe(String(faces));
+    await expect.poll(() => page.locator('canvas').getAttribute('data-points')).toBe(String(faces));
+    // Coloured pixels really are on the canvas (not only counted).
+    const coloured = await page.locator('canvas').evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 0; i < d.length; i += 4) if (!(d[i] === 255 && d[i + 1] === 255 && d[i + 2] === 255)) n++;
+      return n;
+    });
+    expect(coloured).toBeGreaterThanOrEqual(faces);
+    await expect(canvas.first().isVisible()).resolves.toBe(true);
+    await expectNamedControls();
+    await screenshot(page, 'map');
+  });
+
+  test('Unassigned, Personalise and Settings render; the doctor reports the backend', async () => {
+    await open('#/unassigned');
+    await page.getByRole('heading', { name: 'Unassigned' }).waitFor();
+    const waiting = (await truth('people.unassigned', { limit: 1 })).total;
+    await expect.poll(() => page.getByText(`${waiting} face${waiting === 1 ? '' : 's'} waiting`).count()).toBe(1);
+    await expectNamedControls();
+    await screenshot(page, 'unassigned');
+
+    await open('#/settings');
+    await page.getByRole('button', { name: 'Run doctor' }).click();
+    await page.getByText(/Backend (wasm|cpu|tensorflow)/).waitFor({ timeout: 60_000 });
+    await expectNamedControls();
+    await screenshot(page, 'settings');
+
+    await open('#/personalise');
+    await page.getByLabel('Softmax + center loss').check();
+    await page.getByLabel('Steps').fill('40');
+    await page.getByRole('button', { name: 'Train' }).click();
+    const outcome = page.getByRole('heading', { name: 'Before and after' }).or(page.locator('main p.error'));
+    await outcome.first().waitFor({ timeout: 120_000 });
+    await expect(page.locator('main p.error').count(), await page.locator('main').innerText()).resolves.toBe(0);
+    await expect(page.getByRole('img', { name: /Loss curve: \d+ steps/ }).count()).resolves.toBe(1);
+    await expectNamedControls();
+    await screenshot(page, 'personalise');
+  });
+
+  test('dark theme follows the OS, and no page error or CSP violation happened', async () => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await open('#/people');
+    await page.getByRole('list', { name: 'People' }).waitFor();
+    const bg = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    expect(bg).toBe('rgb(21, 24, 28)');
+    await screenshot(page, 'people-dark');
+    expect(problems).toEqual([]);
+  });
+});
