@@ -4,6 +4,7 @@ import { registerEngineCommands, registerEvalVerify } from './commands/engine.ts
 import { registerServe } from './commands/serve.ts';
 import { registerLibraryCommands } from './commands/library.ts';
 import { registerPeopleCommands } from './commands/people.ts';
+import { registerTrainCommands } from './commands/train.ts';
 import { CliError } from './output.ts';
 
 const program = new Command();
@@ -19,6 +20,7 @@ registerLibraryCommands(program);
 const evalCmd = program.command('eval').description('measure accuracy on labelled photos (see --help of each)');
 registerEvalVerify(evalCmd);
 registerPeopleCommands(program, evalCmd);
+registerTrainCommands(program, evalCmd);
 
 try {
   await program.parseAsync(process.argv);

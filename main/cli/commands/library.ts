@@ -120,7 +120,7 @@ export function registerLibraryCommands(program: Command): void {
 
 /** After indexing, new faces join people (incremental assignment); new groups become people. */
 async function assignPeople(catalog: Catalog, modelId: string): Promise<{ text: string; result: unknown }> {
-  const { PeopleService } = await import('../../engine/people/service.ts');
-  const result = new PeopleService(catalog, { modelId }).assignNew();
+  const { openPeople } = await import('../../engine/people/open.ts');
+  const result = (await openPeople(catalog, modelId)).assignNew();
   return { text: `people: ${result.assigned} face(s) assigned (${result.people} new people), ${result.unassigned} waiting`, result };
 }

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { CLUSTER_DEFAULTS } from '../../../shared/settings.ts';
-import { PeopleService } from '../../engine/people/service.ts';
+import { openPeople } from '../../engine/people/open.ts';
 import { CliError, pct, printJson, progressLine } from '../output.ts';
 import { addEngineFlags, engineOptions, type EngineFlags } from './engine.ts';
 import { addDbFlag, openCatalog, type DbFlags } from './library.ts';
@@ -20,7 +20,7 @@ function peopleOptions(o: ClusterFlags & { modelId?: string }) {
 }
 
 /** The embedding model of the catalog's faces (the most common one when several were used). */
-function catalogModel(db: import('better-sqlite3').Database): string {
+export function catalogModel(db: import('better-sqlite3').Database): string {
   const r = db.prepare('SELECT model_id AS m, COUNT(*) AS n FROM faces GROUP BY model_id ORDER BY n DESC LIMIT 1').get() as { m: string } | undefined;
   if (!r) throw new CliError('the catalog has no faces yet: run "face-atlas index ROOT" first');
   return r.m;
@@ -33,10 +33,10 @@ export function registerPeopleCommands(program: Command, evalCmd: Command): void
     .option('--threshold <d>', 'average-linkage L2 distance (default: per embedding model, see settings)')
     .option('--min-faces <n>', 'smallest group shown as a person')
     .option('--json', 'print one JSON object'))
-    .action((o: DbFlags & ClusterFlags & { json?: boolean }) => {
+    .action(async (o: DbFlags & ClusterFlags & { json?: boolean }) => {
       const { catalog } = openCatalog(o);
       try {
-        const people = new PeopleService(catalog, { modelId: catalogModel(catalog.db), ...peopleOptions(o) });
+        const people = await openPeople(catalog, catalogModel(catalog.db), peopleOptions(o));
         const r = people.recluster();
         if (o.json) return printJson({ ...r, threshold: people.threshold, modelId: people.modelId });
         console.log(`${r.people} people; ${r.assigned} face(s) grouped automatically, ${r.unassigned} unassigned (threshold ${people.threshold}, ${people.modelId})`);
@@ -51,10 +51,10 @@ export function registerPeopleCommands(program: Command, evalCmd: Command): void
     .option('--hidden', 'include hidden people')
     .option('--search <text>', 'only names containing text')
     .option('--json', 'print one JSON object'))
-    .action((o: DbFlags & { hidden?: boolean; search?: string; json?: boolean }) => {
+    .action(async (o: DbFlags & { hidden?: boolean; search?: string; json?: boolean }) => {
       const { catalog } = openCatalog(o);
       try {
-        const people = new PeopleService(catalog, { modelId: catalogModel(catalog.db) });
+        const people = await openPeople(catalog, catalogModel(catalog.db));
         const list = people.listPeople({ includeHidden: o.hidden, search: o.search });
         const unassigned = people.unassigned({ limit: 0 }).total;
         if (o.json) return printJson({ people: list, unassigned });

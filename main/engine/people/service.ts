@@ -8,6 +8,7 @@ import type { Catalog } from '../catalog/catalog.ts';
 import type { Face } from '../catalog/rows.ts';
 import { averageLinkage } from '../cluster/average-linkage.ts';
 import { MODEL_INFO } from '../models/registry.ts';
+import type { EmbeddingTransform } from './adapter-transform.ts';
 
 export interface PersonSummary {
   id: number;
@@ -35,6 +36,8 @@ export interface Suggestion {
 
 export interface PeopleOptions {
   modelId?: string;
+  /** The adopted adapter's projection (see adapter-transform.ts); faces are grouped in its space. */
+  transform?: EmbeddingTransform;
   threshold?: number;
   assignThreshold?: number;
   minFaces?: number;
@@ -76,8 +79,11 @@ export class PeopleService {
   readonly threshold: number;
   readonly assignThreshold: number;
   readonly minFaces: number;
+  private readonly transform?: EmbeddingTransform;
+  private projected: Map<number, Float32Array> | null = null;
 
   constructor(readonly catalog: Catalog, opts: PeopleOptions = {}) {
+    this.transform = opts.transform;
     this.modelId = opts.modelId ?? MODEL_INFO[ENGINE_DEFAULTS.embedder].modelId;
     const d = CLUSTER_DEFAULTS[this.modelId];
     if (!d && (opts.threshold === undefined || opts.assignThreshold === undefined)) {
@@ -90,6 +96,21 @@ export class PeopleService {
 
   private get db() {
     return this.catalog.db;
+  }
+
+  /** A face's embedding in the space faces are grouped in: the adapter's when one is adopted. */
+  private emb(faceId: number, raw: Float32Array): Float32Array {
+    if (!this.transform) return raw;
+    if (!this.projected?.has(faceId)) {
+      const faces = this.catalog.liveFaces(this.modelId);
+      if (!faces.some((f) => f.id === faceId)) return this.transform(raw, raw.length);
+      const dim = raw.length;
+      const all = new Float32Array(faces.length * dim);
+      faces.forEach((f, i) => all.set(f.embedding, i * dim));
+      const out = this.transform(all, dim);
+      this.projected = new Map(faces.map((f, i) => [f.id, out.subarray(i * dim, (i + 1) * dim)]));
+    }
+    return this.projected!.get(faceId)!;
   }
 
   // ------------------------------------------------------------------ reading
@@ -152,7 +173,8 @@ export class PeopleService {
   }
 
   /** The closest people to an embedding (e.g. a dropped photo's face): "who is this?". */
-  whoIs(embedding: Float32Array, limit = PEOPLE_DEFAULTS.suggestions): Suggestion[] {
+  whoIs(raw: Float32Array, limit = PEOPLE_DEFAULTS.suggestions): Suggestion[] {
+    const embedding = this.transform ? this.transform(raw, raw.length) : raw;
     const names = new Map(this.catalog.people().map((p) => [p.id, p]));
     return this.centroids()
       .map((c) => ({ personId: c.personId, name: names.get(c.personId)?.name ?? null, distance: unitDistance(dot(embedding, 0, c.vector, 0, embedding.length)) }))
@@ -178,7 +200,7 @@ export class PeopleService {
     const names = new Map(this.catalog.people().map((p) => [p.id, p]));
     return centroids
       .filter((c) => !rejected.has(c.personId) && !c.photos.has(face.photoId))
-      .map((c) => ({ personId: c.personId, name: names.get(c.personId)?.name ?? null, distance: unitDistance(dot(face.embedding, 0, c.vector, 0, face.embedding.length)) }))
+      .map((c) => ({ personId: c.personId, name: names.get(c.personId)?.name ?? null, distance: unitDistance(dot(this.emb(face.id, face.embedding), 0, c.vector, 0, face.embedding.length)) }))
       .sort((a, b) => a.distance - b.distance)
       .slice(0, PEOPLE_DEFAULTS.suggestions);
   }
@@ -186,13 +208,13 @@ export class PeopleService {
   /** Unit-length mean embedding of each person, from its user-confirmed faces when it has some. */
   private centroids(): Centroid[] {
     const rows = this.db.prepare(
-      `SELECT a.person_id AS pid, a.source, f.embedding, f.photo_id FROM assignments a
+      `SELECT a.person_id AS pid, a.source, a.face_id, f.embedding, f.photo_id FROM assignments a
          JOIN faces f ON f.id = a.face_id JOIN photos p ON p.id = f.photo_id AND p.status = 'ok'
         WHERE f.model_id = ?`,
-    ).all(this.modelId) as { pid: number; source: string; embedding: Buffer; photo_id: number }[];
+    ).all(this.modelId) as { pid: number; source: string; face_id: number; embedding: Buffer; photo_id: number }[];
     const byPerson = new Map<number, { user: Float32Array[]; all: Float32Array[]; photos: Set<number> }>();
     for (const r of rows) {
-      const v = new Float32Array(r.embedding.buffer.slice(r.embedding.byteOffset, r.embedding.byteOffset + r.embedding.byteLength));
+      const v = this.emb(r.face_id, new Float32Array(r.embedding.buffer.slice(r.embedding.byteOffset, r.embedding.byteOffset + r.embedding.byteLength)));
       let e = byPerson.get(r.pid);
       if (!e) byPerson.set(r.pid, (e = { user: [], all: [], photos: new Set() }));
       e.all.push(v);
@@ -216,7 +238,8 @@ export class PeopleService {
   /** Faces eligible for automatic grouping: live, of this model, confidently detected and not tiny. */
   private clusterableFaces(): Face[] {
     return this.catalog.liveFaces(this.modelId)
-      .filter((f) => f.score >= PEOPLE_DEFAULTS.minClusterScore && f.quality.size >= PEOPLE_DEFAULTS.minClusterFaceSize);
+      .filter((f) => f.score >= PEOPLE_DEFAULTS.minClusterScore && f.quality.size >= PEOPLE_DEFAULTS.minClusterFaceSize)
+      .map((f) => ({ ...f, embedding: this.emb(f.id, f.embedding) }));
   }
 
   /**
@@ -412,7 +435,7 @@ export class PeopleService {
     const faceIds = ids.flatMap((id) => this.faceIdsOf(id));
     this.decide('merge', faceIds, ids, (snap) => {
       snap.movedRejects = [];
-      const faces = faceIds.map((id) => this.catalog.face(id)!);
+      const faces = faceIds.map((id) => this.catalog.face(id)!).map((f) => ({ ...f, embedding: this.emb(f.id, f.embedding) }));
       const dim = faces[0]?.embedding.length ?? 0;
       const centre = new Float32Array(dim);
       for (const f of faces) for (let k = 0; k < dim; k++) centre[k] += f.embedding[k];
