@@ -39,8 +39,9 @@ export type EngineSettings = {
  * a, b: logistic fit of same-person probability on distance). Re-run and update when the pipeline changes.
  */
 export const VERIFY_CALIBRATION = {
-  'mobilefacenet-192': { threshold: 1.128, a: 12, b: -13.5 },
-  'dlib-resnet-128': { threshold: 0.55, a: 20, b: -11 },
+  'mobilefacenet-192': { threshold: 1.128, a: 29.88, b: -33.86 },
+  'dlib-resnet-128': { threshold: 0.435, a: 66.72, b: -28.81 },
+  'fused-mfn192-dlib128': { threshold: 0.852, a: 40.68, b: -35.03 },
 } as const;
 
 /** MobileFaceNet's weight in the fused embedder (dlib ResNet gets the rest). Dev-set sweep, 10-fold accuracy
