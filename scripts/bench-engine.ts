@@ -1,4 +1,4 @@
-// npm run bench:engine [-- --json] [--limit N] [--workers N]
+// npm run bench:engine [-- --json] [--limit N] [--workers N] [--embedder mobilefacenet|dlib|fused] [--detector mtcnn|ssd]
 // Photos per second and per-stage ms of our engine (worker pool, shrink-on-load, MTCNN + MobileFaceNet) and,
 // in the same process on the same photos, of the plain face-api pipeline on full-size tensors
 // (detectAllFaces().withFaceLandmarks().withFaceDescriptors()), with both pipelines' dev-set verification
@@ -20,6 +20,8 @@ const flag = (name: string) => { const i = args.indexOf(name); return i >= 0 ? a
 const json = args.includes('--json');
 const limit = Number(flag('--limit') ?? 0);
 const workers = Number(flag('--workers') ?? os.availableParallelism());
+const embedder = flag('--embedder') as 'mobilefacenet' | 'dlib' | 'fused' | undefined;
+const detector = flag('--detector') as 'mtcnn' | 'ssd' | undefined;
 
 const identities = listIdentities(facesRoot);
 let photos = [...identities].flatMap(([name, files]) => files.map((f) => path.join(facesRoot, name, f)));
@@ -32,7 +34,7 @@ const peak = { rss: 0 };
 const sampler = setInterval(() => { peak.rss = Math.max(peak.rss, process.memoryUsage().rss); }, 50);
 
 async function runOurs(): Promise<{ seconds: number; faces: number; stages: Record<string, number>; main: Main }> {
-  const engine = await createFaceEngine({ workers });
+  const engine = await createFaceEngine({ workers, embedder, detector });
   const main: Main = new Map();
   const stages = { decode: 0, detect: 0, embed: 0 };
   let faces = 0;
@@ -101,6 +103,7 @@ const result = {
   photos: photos.length,
   ours: {
     photosPerSecond: photos.length / ours.seconds, seconds: ours.seconds, faces: ours.faces, workers,
+    pipeline: `${detector ?? 'default detector'} + ${embedder ?? 'default embedder'}`,
     msPerPhotoPerStage: perStage(ours.stages), note: 'stage ms are summed across workers (CPU time per photo)',
     accuracy: identityPhotos === [...identities.values()].flat().length ? accuracy(ours.main) : null,
   },
