@@ -5,6 +5,7 @@ import { registerServe } from './commands/serve.ts';
 import { registerLibraryCommands } from './commands/library.ts';
 import { registerPeopleCommands } from './commands/people.ts';
 import { registerTrainCommands } from './commands/train.ts';
+import { registerMapCommands } from './commands/map.ts';
 import { CliError } from './output.ts';
 
 const program = new Command();
@@ -21,6 +22,7 @@ const evalCmd = program.command('eval').description('measure accuracy on labelle
 registerEvalVerify(evalCmd);
 registerPeopleCommands(program, evalCmd);
 registerTrainCommands(program, evalCmd);
+registerMapCommands(program, evalCmd);
 
 try {
   await program.parseAsync(process.argv);

@@ -1,0 +1,102 @@
+// Map commands: map (project the library's faces to 2-D), eval map (how faithful each projection is).
+import type { Command } from 'commander';
+import { existsSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { CliError, printJson, progressLine } from '../output.ts';
+import { addEngineFlags, engineOptions, type EngineFlags } from './engine.ts';
+import { addDbFlag, openCatalog, type DbFlags } from './library.ts';
+import { catalogModel } from './people.ts';
+
+type Method = 'umap' | 'tsne';
+
+function checkMethod(m: string): asserts m is Method {
+  if (m !== 'umap' && m !== 'tsne') throw new CliError(`unknown method "${m}" (umap or tsne)`);
+}
+
+export function registerMapCommands(program: Command, evalCmd: Command): void {
+  addDbFlag(program
+    .command('map')
+    .description('project every face to 2-D (cached per model, adapter, face set and seed)')
+    .option('--method <m>', 'umap or tsne', 'umap')
+    .option('--seed <n>', 'random seed', '1')
+    .option('--out <file.json>', 'write {faceId, personId, name, x, y} for every face')
+    .option('--json', 'print a summary as one JSON object'))
+    .action(async (o: DbFlags & { method: string; seed: string; out?: string; json?: boolean }) => {
+      checkMethod(o.method);
+      const { catalog, cacheDir } = openCatalog(o);
+      try {
+        const { getOrCompute } = await import('../../engine/project/cache.ts');
+        const { projectInWorker } = await import('../../engine/project/projector.ts');
+        const { adoptedTransform } = await import('../../engine/people/adapter-transform.ts');
+        const modelId = catalogModel(catalog.db);
+        const faces = catalog.liveFaces(modelId);
+        if (faces.length < 3) throw new CliError(`the catalog has ${faces.length} face(s): too few to map`);
+        const dim = faces[0].embedding.length;
+        let vectors = new Float32Array(faces.length * dim);
+        faces.forEach((f, i) => vectors.set(f.embedding, i * dim));
+        const transform = await adoptedTransform(catalog, modelId);
+        if (transform) vectors = transform(vectors, dim) as Float32Array<ArrayBuffer>;
+        const adapterId = catalog.adoptedAdapter(modelId)?.id ?? null;
+        const personOf = faces.map((f) => catalog.assignment(f.id)?.personId ?? null);
+        const names = new Map(catalog.people().map((p) => [p.id, p.name]));
+        const bar = progressLine(o.method);
+        const started = performance.now();
+        const map = await getOrCompute(cacheDir, { method: o.method, seed: Number(o.seed), modelId, adapterId: adapterId === null ? null : String(adapterId), faceIds: faces.map((f) => f.id) }, () =>
+          projectInWorker(vectors, faces.length, dim, {
+            method: o.method as Method, seed: Number(o.seed), groups: personOf.map((p) => p ?? -1), onProgress: (p: number) => bar(Math.round(p * 100), 100),
+          }));
+        const points = faces.map((f, i) => ({ faceId: f.id, personId: personOf[i], name: personOf[i] === null ? null : names.get(personOf[i]!) ?? null, x: map.coordinates[2 * i], y: map.coordinates[2 * i + 1] }));
+        if (o.out) writeFileSync(o.out, JSON.stringify({ method: o.method, modelId, adapterId, points }));
+        const summary = { method: o.method, faces: faces.length, fromCache: map.fromCache, seconds: (performance.now() - started) / 1000, out: o.out ?? null };
+        if (o.json) return printJson(summary);
+        console.log(`${o.method} map of ${faces.length} faces ${map.fromCache ? '(from cache)' : `in ${summary.seconds.toFixed(1)} s`}${o.out ? ` -> ${o.out}` : ''}`);
+      } finally {
+        catalog.close();
+      }
+    });
+
+  addEngineFlags(evalCmd
+    .command('map')
+    .description('fraction of each face\'s 10 nearest neighbours sharing its identity: in UMAP, t-SNE and the original space')
+    .requiredOption('--root <dir>', 'identity folders ROOT/<identity>/<image>')
+    .option('--k <n>', 'neighbours', '10')
+    .option('--seed <n>', 'random seed', '1')
+    .option('--json', 'print one JSON object as the last line'))
+    .action(async (o: EngineFlags & { root: string; k: string; seed: string; json?: boolean }) => {
+      if (!existsSync(o.root)) throw new CliError(`root not found: ${o.root}`);
+      const { createFaceEngine } = await import('../../engine/engine.ts');
+      const { listIdentities } = await import('../../engine/eval/verify.ts');
+      const { mainFaceIndex } = await import('../../engine/pipeline.ts');
+      const { project } = await import('../../engine/project/projector.ts');
+      const { neighbourIdentity } = await import('../../engine/project/faithfulness.ts');
+      const engine = await createFaceEngine(engineOptions(o));
+      try {
+        const files = [...listIdentities(o.root)].flatMap(([name, fs]) => fs.map((f) => ({ name, file: path.join(o.root, name, f) })));
+        const bar = progressLine('embedding');
+        let done = 0;
+        const embedded = (await Promise.all(files.map(async ({ name, file }) => {
+          const r = await engine.analyzePhoto(file, { fallback: 'centre' }).catch(() => null);
+          bar(++done, files.length);
+          const m = r ? mainFaceIndex(r.faces, r.width, r.height) : -1;
+          return m >= 0 ? { name, v: r!.faces[m].embedding } : null;
+        }))).filter((e): e is { name: string; v: Float32Array } => e !== null);
+        const dim = embedded[0].v.length;
+        const vectors = new Float32Array(embedded.length * dim);
+        embedded.forEach((e, i) => vectors.set(e.v, i * dim));
+        const labels = embedded.map((e) => e.name);
+        const k = Number(o.k);
+        const result: Record<string, { neighbourIdentity: number; seconds?: number }> = {
+          original: { neighbourIdentity: neighbourIdentity(vectors, dim, labels, k) },
+        };
+        for (const method of ['umap', 'tsne'] as const) {
+          const t0 = performance.now();
+          const xy = await project(vectors, embedded.length, dim, { method, seed: Number(o.seed) });
+          result[method] = { neighbourIdentity: neighbourIdentity(xy, 2, labels, k), seconds: (performance.now() - t0) / 1000 };
+        }
+        console.log(`${embedded.length} faces of ${new Set(labels).size} identities, k=${k}: original ${result.original.neighbourIdentity.toFixed(3)}, UMAP ${result.umap.neighbourIdentity.toFixed(3)}, t-SNE ${result.tsne.neighbourIdentity.toFixed(3)}`);
+        if (o.json) printJson({ ...result, faces: embedded.length, k, modelId: engine.modelId });
+      } finally {
+        await engine.close();
+      }
+    });
+}
