@@ -8,6 +8,8 @@ import { Catalog } from '../../main/engine/catalog/catalog.ts';
 import { createFaceEngine, type FaceEngine } from '../../main/engine/engine.ts';
 import { Indexer } from '../../main/engine/indexer/indexer.ts';
 import { PeopleService } from '../../main/engine/people/service.ts';
+import { openPeople } from '../../main/engine/people/open.ts';
+import { trainOnLibrary } from '../../main/engine/train/library.ts';
 import { face, hasFaces, noFacesReason } from '../helpers/data.ts';
 
 const IDENTITIES: Record<string, string[]> = {
@@ -165,5 +167,30 @@ describe.skipIf(!hasFaces)(`people${hasFaces ? '' : ` (${noFacesReason})`}`, () 
     const photo = catalog.livePhotoByPath(path.join(dir, 'lib', 'bbt1.jpg'))!;
     const two = catalog.facesOfPhoto(photo.id).slice(0, 2).map((x) => x.id);
     expect(() => people.moveFaces(two, null)).toThrow(/same photo/);
+  });
+
+  it('personalises: trains an adapter on confirmed people, stores it with its report, and decisions survive adoption', async () => {
+    people.recluster();
+    // (Katy and the stock model were merged by the user in an earlier test: they are one person now.)
+    const named = new Map(Object.entries(IDENTITIES).map(([who, files]) => [who, personOf(files[0])!]));
+    for (const [who, id] of named) people.rename(id, who.replace(/_/g, ' '));
+    const r = await trainOnLibrary(catalog, engine.modelId, { steps: 40, seed: 3 });
+    expect(r.people).toBe(new Set(named.values()).size);
+    const stored = catalog.adapters(engine.modelId).find((a) => a.id === r.adapterId)!;
+    expect(stored.loss).toBe('triplet');
+    expect(stored.weights.byteLength).toBeGreaterThan(0);
+    expect(r.report.before.heldOut.verification).toBeGreaterThan(0);
+    expect(catalog.adoptedAdapter(engine.modelId)?.id === r.adapterId).toBe(r.adopted);
+    // Whatever the guardrail decided, re-grouping in the adapted space keeps every decided face and every name.
+    const decided = () => catalog.db.prepare("SELECT face_id, person_id FROM assignments WHERE source = 'user' ORDER BY face_id").all();
+    const namesOf = () => catalog.people().map((p) => [p.id, p.name]);
+    const before = { decided: decided(), names: namesOf() };
+    catalog.adoptAdapter(engine.modelId, r.adapterId);
+    const adapted = await openPeople(catalog, engine.modelId);
+    adapted.recluster();
+    expect(decided()).toEqual(before.decided);
+    expect(namesOf().filter(([, n]) => n !== null)).toEqual(before.names.filter(([, n]) => n !== null));
+    expect(before.decided.length).toBeGreaterThanOrEqual(10);
+    catalog.adoptAdapter(engine.modelId, null);
   });
 });
