@@ -285,6 +285,8 @@ export const events = {
   'map.progress': z.object({ method: ProjectionMethodSchema, fraction: z.number().min(0).max(1) }),
   'train.progress': TrainProgressSchema,
   'train.done': z.object({ jobId: z.string(), result: TrainResultSchema.nullable(), error: z.string().nullable() }),
+  /** The host asks the renderer to show a view (the desktop app's menu). */
+  'app.navigate': z.object({ href: z.string().regex(/^#\/[a-z]+(\/\d+)?$/) }),
 } as const;
 
 // ------------------------------------------------------------------ derived types

@@ -1,5 +1,4 @@
-// Files of the built renderer, served only from inside its folder.
-import { createReadStream } from 'node:fs';
+// Files of the built renderer for both hosts (web server, Electron's app:// protocol), only from inside its folder.
 import { stat } from 'node:fs/promises';
 import path from 'node:path';
 
@@ -33,5 +32,3 @@ export async function staticFile(root: string, urlPath: string): Promise<{ file:
   if (!st?.isFile()) return null;
   return { file, type, size: st.size };
 }
-
-export { createReadStream };

@@ -28,6 +28,8 @@ export interface TrainJobResult {
   after: { identification: number; verification: number };
   recommended: boolean;
   reasons: string[];
+  /** The guardrail's whole report (plain data), stored with the head. */
+  report: unknown;
   seconds: number;
   steps: number;
 }
@@ -54,6 +56,7 @@ try {
       after: pick(report.after.heldOut),
       recommended: report.adopted,
       reasons: report.reasons,
+      report,
       seconds: (performance.now() - started) / 1000,
       steps: training.history.length,
     },

@@ -87,7 +87,8 @@ export class TrainingService {
       modelId,
       loss,
       weights: r.weights,
-      metrics: { meta: JSON.parse(r.meta), before: r.before, after: r.after, recommended: r.recommended, reasons: r.reasons },
+      // The shape the engine's adapter loader reads back (people/adapter-transform.ts): meta text + report.
+      metrics: { meta: r.meta, report: r.report },
     });
     const metrics = (m: { identification: number; verification: number }) => ({ identification: finiteOrNull(m.identification), verification: finiteOrNull(m.verification) });
     const result: TrainResult = {

@@ -10,7 +10,7 @@ import { WEB_MODE } from '../../shared/hosts.ts';
 import type { AppApi } from '../api/app-api.ts';
 import { parseThumbRequest, THUMB_CONTENT_TYPE } from '../api/thumbnails.ts';
 import { authorise, newToken, tokenCookie } from './auth.ts';
-import { staticFile } from './static-files.ts';
+import { staticFile } from '../api/renderer-files.ts';
 import { bridgeSocket } from './ws-bridge.ts';
 
 /** The only address web mode listens on. */

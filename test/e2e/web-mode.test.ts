@@ -193,8 +193,29 @@ describe.skipIf(skip)('web mode in chromium', () => {
     });
     expect(coloured).toBeGreaterThanOrEqual(faces);
     await expect(canvas.first().isVisible()).resolves.toBe(true);
-    await expectNamedControls();
+
+    // Hovering a dot shows that face's thumbnail.
+    const dot = await page.locator('canvas').evaluate((c: HTMLCanvasElement) => {
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      const dpr = c.width / c.getBoundingClientRect().width;
+      for (let i = 0; i < d.length; i += 4) if (!(d[i] === 255 && d[i + 1] === 255 && d[i + 2] === 255)) return { x: ((i / 4) % c.width) / dpr + 2, y: Math.floor(i / 4 / c.width) / dpr + 2 };
+      return null;
+    });
+    const box = (await page.locator('canvas').boundingBox())!;
+    await page.mouse.move(box.x + dot!.x, box.y + dot!.y);
+    await page.locator('.tip img').waitFor();
+    await expect(page.locator('.tip img').evaluate((img: HTMLImageElement) => img.decode().then(() => img.naturalWidth))).resolves.toBeGreaterThan(0);
     await screenshot(page, 'map');
+
+    // A lasso around the whole map selects every face.
+    await page.getByRole('button', { name: 'Lasso' }).click();
+    await page.mouse.move(box.x + 4, box.y + 4);
+    await page.mouse.down();
+    for (const [x, y] of [[box.width - 4, 4], [box.width - 4, box.height - 4], [4, box.height - 4], [4, 6]]) await page.mouse.move(box.x + x, box.y + y, { steps: 4 });
+    await page.mouse.up();
+    await page.getByText(`${faces} faces selected`).waitFor();
+    await expectNamedControls();
+    await screenshot(page, 'map-lasso');
   });
 
   test('Unassigned, Personalise and Settings render; the doctor reports the backend', async () => {

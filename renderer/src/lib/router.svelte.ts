@@ -1,5 +1,7 @@
 // Hash routing (#/people, #/people/12, #/map ...): works from app:// and from the web server alike, and
 // keeps the page's query (web mode's token) untouched.
+import { VIEWS } from '../../../shared/views.ts';
+
 export type Route =
   | { view: 'people' }
   | { view: 'person'; personId: number }
@@ -10,15 +12,7 @@ export type Route =
   | { view: 'personalise' }
   | { view: 'settings' };
 
-export const NAV: { view: Route['view']; label: string; href: string }[] = [
-  { view: 'people', label: 'People', href: '#/people' },
-  { view: 'unassigned', label: 'Unassigned', href: '#/unassigned' },
-  { view: 'map', label: 'Map', href: '#/map' },
-  { view: 'verify', label: 'Verify', href: '#/verify' },
-  { view: 'library', label: 'Library', href: '#/library' },
-  { view: 'personalise', label: 'Personalise', href: '#/personalise' },
-  { view: 'settings', label: 'Settings', href: '#/settings' },
-];
+export const NAV = VIEWS;
 
 export function parseRoute(hash: string): Route | null {
   const parts = hash.replace(/^#\/?/, '').split('/').filter(Boolean);
