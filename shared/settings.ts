@@ -73,3 +73,99 @@ export const PEOPLE_DEFAULTS = {
   minClusterFaceSize: 12,
   seed: 1,
 };
+
+// ---- Library indexing (main/engine/indexer)
+
+export const INDEXER_DEFAULTS = {
+  /** Lower-case file extensions treated as photos: what sharp/libvips decodes in our build (HEIC when libheif is present). */
+  imageExtensions: ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.gif', '.avif', '.heic'] as readonly string[],
+  /** Folder names never entered: VCS, NAS thumbnail folders (Synology @eaDir, QNAP .@__thumb), recycle bins, OS metadata.
+   * Names starting with '.' are skipped as well (hidden files, macOS AppleDouble '._x.jpg'). */
+  skippedFolderNames: ['@eaDir', '#recycle', '#snapshot', '$RECYCLE.BIN', 'System Volume Information', 'lost+found', 'node_modules'] as readonly string[],
+  /** Photos analysed at once, per engine worker: 2 keeps each worker busy while the next file is hashed and decoded. */
+  inFlightPerWorker: 2,
+  /** A re-detected face keeps the id (and so the name) of the old face whose box it overlaps by at least this IoU.
+   * 0.5 is the PASCAL VOC "same object" criterion; re-running the same detector on the same pixels gives > 0.9. */
+  sameFaceIoU: 0.5,
+  /** ...and, with embeddings of the same model, lie within this L2 distance (unit vectors). Measured here with
+   * MobileFaceNet: the same face saved again at JPEG q60/q80 moved at most 0.48 (12 faces, 4 photos); different
+   * people in one photo were at least 1.15 apart, and a replaced picture's face at IoU 0.56 was 1.38 away. */
+  sameFaceMaxDistance: 0.8,
+  /** A file that changes while it is read is retried this many times, then recorded as CHANGED_WHILE_READING. */
+  changedWhileReadingRetries: 2,
+  /** Progress events at most this often (ms): enough for a smooth bar without flooding IPC. */
+  progressIntervalMs: 250,
+  /** Photos-per-second is measured over this many latest completions, so the ETA follows speed changes. */
+  rateWindow: 50,
+  /** Watch mode: a file is indexed once it has had no event for this long (ms); pairs the unlink+add of a rename. */
+  watchDebounceMs: 1500,
+  /** Watch mode: chokidar waits until a file's size is stable this long (ms) before reporting it (copies in progress). */
+  watchWriteStableMs: 1000,
+} as const;
+
+// ---- Thumbnails (main/engine/thumbs)
+
+export const THUMB_DEFAULTS = {
+  /** Longest side (px) of a photo thumbnail: a grid cell at 2x pixel density. */
+  photoSize: 320,
+  /** Side (px) of a square face thumbnail: a person card at 2x density. */
+  faceSize: 160,
+  /** Margin added on each side of the face box, as a fraction of its longer side: shows hair and chin like a portrait. */
+  faceMargin: 0.35,
+  /** WebP quality 0-100: 80 keeps faces crisp at ~6-12 KB per face thumbnail. */
+  quality: 80,
+  /** Longest side (px) a photo is decoded to for cutting thumbnails: bounds memory (4096^2 x 3 B = 48 MB) while a face
+   * of 1/25 of the width still gives 160 px. */
+  maxDecodeSide: 4096,
+} as const;
+
+// ---- Personalisation (main/engine/train)
+
+export const TRAIN_DEFAULTS = {
+  /** Triplet margin alpha on squared L2 distances of unit vectors (0..4). FaceNet (Schroff et al. 2015) used 0.2. */
+  margin: 0.2,
+  /** Adam learning rate. Chosen on synthetic identities: 1e-3 moved an identity-initialised head enough in ~200 steps without oscillating. */
+  learningRate: 1e-3,
+  /** Optimisation steps (batches). ~10-20 s on one wasm thread at batch 256; enough for the synthetic tests to converge. */
+  steps: 300,
+  /** People per batch (P of P x K). 32 x 8 = 256 faces, the batch FaceNet-style mining needs to find semi-hard negatives. */
+  peoplePerBatch: 32,
+  /** Faces per person (K), capped by what each person has. */
+  facesPerPerson: 8,
+  /** Extra negatives per batch from other people or unlabelled faces: more in-batch negatives when few people are labelled. */
+  extraNegatives: 16,
+  /** Weight of ||W - I||^2 (linear) or ||W2||^2 (residual): keeps the head near identity on small training sets. */
+  identityDecay: 1e-3,
+  /** Center loss weight lambda (Wen et al. 2016 eq. 5). On unit vectors distances are <= 4, so larger than the paper's 0.003. */
+  centerLambda: 0.1,
+  /** Centre learning rate alpha_c (Wen et al. 2016 eq. 6); the paper uses 0.5. */
+  centerAlpha: 0.5,
+  /** Fixed logit scale for softmax on unit-length features: without it logits stay within +-||w|| and the softmax cannot saturate (NormFace, Wang et al. 2017). */
+  softmaxScale: 16,
+  /** Hidden width of the residual head as a multiple of the embedding size. */
+  residualHiddenRatio: 1,
+} as const;
+
+export const GUARDRAIL_DEFAULTS = {
+  /** Fraction of each trained person's faces held out (at least one, leaving at least one for training). */
+  heldOutFraction: 0.5,
+  /** Fraction of people (with 2+ faces) never trained on, to check the head does not hurt unseen people. 0 when fewer than 2 would be left out. */
+  untrainedFraction: 0.2,
+  /** Largest drop in accuracy (0..1) allowed on untrained people: one point, about the noise of a few hundred pairs. */
+  untrainedTolerance: 0.01,
+  /** Held-out accuracy must rise by more than this (0..1) on verification or identification, and neither may fall. */
+  minGain: 0,
+  /** Folds for the cross-validated verification threshold, as in LFW's protocol. */
+  folds: 10,
+} as const;
+
+export const CONV_EMBEDDER_DEFAULTS = {
+  /** Output channels of the three 3x3 conv + 2x2 max-pool stages: a small net that trains on one CPU thread. */
+  channels: [16, 32, 64] as readonly number[],
+  /** Embedding size of the end-to-end embedder. FaceNet used 128. */
+  embeddingSize: 64,
+  learningRate: 1e-3,
+  steps: 100,
+  peoplePerBatch: 8,
+  facesPerPerson: 4,
+} as const;
