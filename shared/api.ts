@@ -184,7 +184,7 @@ export const TrainResultSchema = z.object({
   adapterId: id,
   before: TrainMetricsSchema,
   after: TrainMetricsSchema,
-  /** The guardrail's advice: adopting helps held-out faces and hurts no untrained person. */
+  /** The guardrail adopted it: it helps held-out faces and hurts no untrained person (people were re-grouped). */
   recommended: z.boolean(),
   reasons: z.array(z.string()),
   seconds: finite,
@@ -269,11 +269,11 @@ export const methods = {
   'verify.compare': method(z.object({ a: FacePickSchema, b: FacePickSchema }).strict(), VerdictSchema, 'same person? distance, threshold, verdict and probability'),
   'verify.whoIs': method(FacePickSchema.strict(), z.object({ suggestions: z.array(SuggestionSchema) }), 'the closest people in the library'),
 
-  'train.start': method(z.object({ loss: z.enum(['triplet', 'center']), steps: z.number().int().min(1).max(100_000).optional() }).strict(), z.object({ jobId: z.string() }), 'trains an adapter head on the named people in a worker'),
+  'train.start': method(z.object({ loss: z.enum(['triplet', 'center']), steps: z.number().int().min(1).max(100_000).optional() }).strict(), z.object({ jobId: z.string() }), 'trains an adapter head on the confirmed faces in a worker; adopted when the guardrail says it helps'),
   'train.cancel': method(empty, ok, 'stops the running training'),
   'train.status': method(empty, TrainStateSchema, 'the running or last training, its loss curve and result'),
-  'train.adopt': method(z.object({ adapterId: id }).strict(), ok, 'uses this head from now on'),
-  'train.discard': method(z.object({ adapterId: id }).strict(), ok, 'goes back to the raw embeddings'),
+  'train.adopt': method(z.object({ adapterId: id }).strict(), ok, 'uses this head from now on (people are re-grouped)'),
+  'train.discard': method(z.object({ adapterId: id }).strict(), ok, 'stops using this head, back to the raw embeddings (people are re-grouped)'),
 } as const;
 
 // ------------------------------------------------------------------ events (main -> renderer)

@@ -7,7 +7,8 @@ import { ApiError, type RpcErrorCode } from '../../shared/rpc.ts';
 import { Catalog } from '../engine/catalog/catalog.ts';
 import { defaultCacheDir } from '../engine/catalog/location.ts';
 import type { FaceEngineOptions } from '../engine/engine.ts';
-import { PeopleError, PeopleService } from '../engine/people/service.ts';
+import { openPeople } from '../engine/people/open.ts';
+import { PeopleError, type PeopleService } from '../engine/people/service.ts';
 import { ThumbnailCache } from '../engine/thumbs/thumbnail-cache.ts';
 import { doctorReport } from './doctor.ts';
 import { EngineHolder } from './engine-holder.ts';
@@ -65,17 +66,23 @@ export function createAppApi(options: AppApiOptions): AppApi {
   const modelId = (): string => settingsStore.modelId();
 
   const peopleOptions = (s: Settings = settingsStore.get()) => ({
-    modelId: settingsStore.modelId(s),
     ...(s.threshold !== null ? { threshold: s.threshold } : {}),
     ...(s.minFaces !== null ? { minFaces: s.minFaces } : {}),
   });
-  let people = new PeopleService(catalog, peopleOptions());
+  /** The people service in the space of the adopted adapter (if any); re-opened when that space or the settings change. */
+  let peopleReady: Promise<PeopleService> = openPeople(catalog, modelId(), peopleOptions());
+  peopleReady.catch(() => undefined);
+  const people = (): Promise<PeopleService> => peopleReady;
+  const reopenPeople = (): void => {
+    peopleReady = openPeople(catalog, modelId(), peopleOptions());
+    peopleReady.catch(() => undefined);
+  };
 
   const peopleChanged = (reason: string): void => events.emit('people.changed', { reason });
   /** Re-clustering and assigning a run's faces build neighbour graphs: on a worker thread with its own connection. */
   const peopleJob = async (job: PeopleJobData['job'], faceIds?: number[]): Promise<PeopleJobResult> => {
-    const result = await runWorkerJob<never, PeopleJobResult>('people-worker', { dbFile, job, faceIds, options: peopleOptions() } satisfies PeopleJobData);
-    people = new PeopleService(catalog, peopleOptions());
+    const result = await runWorkerJob<never, PeopleJobResult>('people-worker', { dbFile, job, faceIds, modelId: modelId(), options: peopleOptions() } satisfies PeopleJobData);
+    reopenPeople();
     peopleChanged(job);
     return result;
   };
@@ -91,23 +98,34 @@ export function createAppApi(options: AppApiOptions): AppApi {
     },
   });
 
-  const whoIs = (embedding: Float32Array, faceModel: string): Suggestion[] => {
+  const whoIs = async (embedding: Float32Array, faceModel: string): Promise<Suggestion[]> => {
     if (faceModel !== modelId()) throw new ApiError('CONFLICT', `the library is indexed with ${modelId()}, this face with ${faceModel}`);
-    return people.whoIs(embedding);
+    return (await people()).whoIs(embedding);
   };
   const verify = new VerifyService(catalog, engine, whoIs);
   const faceMap = new FaceMapService(catalog, cacheDir, events);
-  const training = new TrainingService(catalog, events, modelId);
+  const training = new TrainingService({
+    catalog,
+    dbFile,
+    events,
+    modelId,
+    peopleOptions: () => peopleOptions(),
+    regroup: async (reason) => {
+      // The adopted head changed the space faces are grouped in: regroup there (decisions stay).
+      await peopleJob('recluster');
+      peopleChanged(reason);
+    },
+  });
 
-  const person = (personId: number) => {
-    const p = people.listPeople({ includeHidden: true }).find((x: { id: number }) => x.id === personId);
+  const person = async (personId: number) => {
+    const p = (await people()).listPeople({ includeHidden: true }).find((x) => x.id === personId);
     if (!p) throw new ApiError('NOT_FOUND', `person ${personId} does not exist`);
     return p;
   };
   const ok = { ok: true as const };
   /** A user decision: applied by the people service, then every view is told. */
-  const decide = <T>(reason: string, fn: () => T): T => {
-    const out = fn();
+  const decide = async <T>(reason: string, fn: (service: PeopleService) => T): Promise<T> => {
+    const out = fn(await people());
     peopleChanged(reason);
     return out;
   };
@@ -130,7 +148,7 @@ export function createAppApi(options: AppApiOptions): AppApi {
       }
       const { settings, changed } = settingsStore.set(change);
       await engine.configure(settings);
-      if (changed.some((k) => k === 'threshold' || k === 'minFaces' || k === 'embedder')) people = new PeopleService(catalog, peopleOptions(settings));
+      if (changed.some((k) => k === 'threshold' || k === 'minFaces' || k === 'embedder')) reopenPeople();
       return settings;
     },
 
@@ -146,18 +164,18 @@ export function createAppApi(options: AppApiOptions): AppApi {
     'library.cancel': () => library.cancel(),
     'library.failures': ({ offset, limit }) => library.failures(offset, limit),
 
-    'people.list': ({ includeHidden, search }) => ({ people: people.listPeople({ includeHidden, search }) }),
-    'people.faces': ({ personId, offset, limit }) => ({ person: person(personId), ...people.personFaces(personId, { offset, limit }) }),
-    'people.unassigned': ({ offset, limit }) => people.unassigned({ offset, limit }),
-    'people.rename': ({ personId, name }) => decide('rename', () => (person(personId), people.rename(personId, name), ok)),
-    'people.merge': ({ personIds, into }) => decide('merge', () => ({ personId: people.merge(personIds, into) })),
-    'people.moveFaces': ({ faceIds, toPersonId }) => decide('move', () => ({ personId: people.moveFaces(faceIds, toPersonId) })),
-    'people.reject': ({ faceIds, personId }) => decide('reject', () => (people.rejectFaces(faceIds, personId), ok)),
-    'people.confirm': ({ faceIds, personId }) => decide('confirm', () => (people.confirmFaces(faceIds, personId), ok)),
-    'people.setHidden': ({ personId, hidden }) => decide('hidden', () => (people.setHidden(personId, hidden), ok)),
-    'people.setCover': ({ personId, faceId }) => decide('cover', () => (people.setCover(personId, faceId), ok)),
-    'people.undo': () => decide('undo', () => ({ undone: people.undo()?.undone ?? null })),
-    'people.suggestMerges': ({ personId }) => ({ suggestions: people.suggestMerges(personId) }),
+    'people.list': async ({ includeHidden, search }) => ({ people: (await people()).listPeople({ includeHidden, search }) }),
+    'people.faces': async ({ personId, offset, limit }) => ({ person: await person(personId), ...(await people()).personFaces(personId, { offset, limit }) }),
+    'people.unassigned': async ({ offset, limit }) => (await people()).unassigned({ offset, limit }),
+    'people.rename': ({ personId, name }) => decide('rename', (p) => (p.rename(personId, name), ok)),
+    'people.merge': ({ personIds, into }) => decide('merge', (p) => ({ personId: p.merge(personIds, into) })),
+    'people.moveFaces': ({ faceIds, toPersonId }) => decide('move', (p) => ({ personId: p.moveFaces(faceIds, toPersonId) })),
+    'people.reject': ({ faceIds, personId }) => decide('reject', (p) => (p.rejectFaces(faceIds, personId), ok)),
+    'people.confirm': ({ faceIds, personId }) => decide('confirm', (p) => (p.confirmFaces(faceIds, personId), ok)),
+    'people.setHidden': ({ personId, hidden }) => decide('hidden', (p) => (p.setHidden(personId, hidden), ok)),
+    'people.setCover': ({ personId, faceId }) => decide('cover', (p) => (p.setCover(personId, faceId), ok)),
+    'people.undo': () => decide('undo', (p) => ({ undone: p.undo()?.undone ?? null })),
+    'people.suggestMerges': async ({ personId }) => ({ suggestions: (await people()).suggestMerges(personId) }),
     'people.recluster': async () => {
       const r = await peopleJob('recluster');
       return { people: r.people ?? catalog.people().length, assigned: r.assigned, unassigned: r.unassigned };
@@ -185,13 +203,13 @@ export function createAppApi(options: AppApiOptions): AppApi {
 
     'verify.analyze': ({ source }) => verify.analyze(source),
     'verify.compare': ({ a, b }) => verify.compare(a, b),
-    'verify.whoIs': (pick) => ({ suggestions: verify.closestPeople(pick) }),
+    'verify.whoIs': async (pick) => ({ suggestions: await verify.closestPeople(pick) }),
 
     'train.start': ({ loss, steps }) => training.start(loss, steps),
     'train.cancel': () => (training.cancel(), ok),
     'train.status': () => training.status(),
-    'train.adopt': ({ adapterId }) => (training.adopt(adapterId), ok),
-    'train.discard': ({ adapterId }) => (training.discard(adapterId), ok),
+    'train.adopt': async ({ adapterId }) => (await training.adopt(adapterId), ok),
+    'train.discard': async ({ adapterId }) => (await training.discard(adapterId), ok),
   };
 
   return {

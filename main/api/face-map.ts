@@ -1,8 +1,10 @@
 // The Map view's data: every live face of the library's model projected to 2-D by the engine's projector
-// in a worker thread, cached on disk by the set of faces and settings, with each face's person.
+// in a worker thread (in the adopted adapter's space when there is one), cached on disk by the set of faces,
+// the adapter and the settings, with each face's person.
 import type { FaceMap, ProjectionMethod } from '../../shared/api.ts';
 import type { Catalog } from '../engine/catalog/catalog.ts';
 import { blobToEmbedding } from '../engine/catalog/rows.ts';
+import { adoptedTransform } from '../engine/people/adapter-transform.ts';
 import { getOrCompute } from '../engine/project/cache.ts';
 import { projectInWorker } from '../engine/project/projector.ts';
 import type { ApiEvents } from './events.ts';
@@ -39,14 +41,17 @@ export class FaceMapService {
   ) {}
 
   async get(method: ProjectionMethod, seed: number, modelId: string): Promise<FaceMap> {
-    const { faceIds, vectors, dim } = liveEmbeddings(this.catalog, modelId);
+    const { faceIds, vectors: raw, dim } = liveEmbeddings(this.catalog, modelId);
+    const adapterId = this.catalog.adoptedAdapter(modelId)?.id ?? null;
+    const transform = adapterId === null || faceIds.length === 0 ? undefined : await adoptedTransform(this.catalog, modelId);
+    const vectors = transform ? transform(raw, dim) : raw;
     const owner = personOfFace(this.catalog);
     const personIds = faceIds.map((f) => owner.get(f) ?? null);
     const people = this.catalog.people().map((p) => ({ id: p.id, name: p.name }));
     if (faceIds.length === 0) return { method, faceIds, x: [], y: [], personIds, people, fromCache: false };
     // Stratify the fitted sample of a large library by person, so small people are not sampled away.
     const groups = Int32Array.from(personIds, (p) => p ?? -1);
-    const map = await getOrCompute(this.cacheDir, { method, seed, modelId, adapterId: null, faceIds }, () =>
+    const map = await getOrCompute(this.cacheDir, { method, seed, modelId, adapterId: adapterId === null ? null : String(adapterId), faceIds }, () =>
       projectInWorker(vectors, faceIds.length, dim, {
         method,
         seed,

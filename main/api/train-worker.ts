@@ -1,18 +1,20 @@
-// Worker thread of a Personalise run: trains the adapter head with the guardrail split (engine's train
-// module) and posts each step's loss, then the serialized head and the before/after report.
+// Worker thread of a Personalise run, on its own connection to the catalog: the engine's library training
+// (confirmed faces, guardrail split, stored head, adopted only when held-out accuracy improves), each
+// step's loss posted as it goes; when adopted, people are re-grouped in the head's space.
 import { parentPort, workerData } from 'node:worker_threads';
-import { initBackend } from '../engine/backend.ts';
-import { serializeAdapter, trainAndEvaluate, type AdapterLoss } from '../engine/train/index.ts';
+import { Catalog } from '../engine/catalog/catalog.ts';
+import { openPeople } from '../engine/people/open.ts';
+import { trainOnLibrary } from '../engine/train/library.ts';
+import type { AdapterLoss } from '../engine/train/index.ts';
 import type { JobMessage } from './worker-job.ts';
 
 export interface TrainJobData {
-  vectors: Float32Array;
-  dim: number;
-  labels: (string | null)[];
+  dbFile: string;
+  modelId: string;
   loss: AdapterLoss;
   steps?: number;
   seed: number;
-  embeddingModelId: string;
+  people: { threshold?: number; minFaces?: number };
 }
 
 export interface TrainJobProgress {
@@ -21,46 +23,37 @@ export interface TrainJobProgress {
   loss: number;
 }
 
+type Metrics = { identification: number; verification: number };
+
 export interface TrainJobResult {
-  weights: Uint8Array;
-  meta: string;
-  before: { identification: number; verification: number };
-  after: { identification: number; verification: number };
-  recommended: boolean;
+  adapterId: number;
+  adopted: boolean;
   reasons: string[];
-  /** The guardrail's whole report (plain data), stored with the head. */
-  report: unknown;
+  before: Metrics;
+  after: Metrics;
   seconds: number;
   steps: number;
 }
 
 const job = workerData as TrainJobData;
 const post = (m: JobMessage<TrainJobProgress, TrainJobResult>): void => parentPort!.postMessage(m);
-
+const catalog = new Catalog(job.dbFile);
 try {
-  await initBackend();
-  const started = performance.now();
-  const { adapter, report, training } = await trainAndEvaluate(
-    { vectors: job.vectors, dim: job.dim, labels: job.labels },
-    { loss: job.loss, seed: job.seed, embeddingModelId: job.embeddingModelId, ...(job.steps ? { steps: job.steps } : {}) },
-    { onProgress: (p) => post({ type: 'progress', progress: { step: p.step, steps: p.steps, loss: p.loss } }) },
-  );
-  const { weights, meta } = serializeAdapter(adapter);
-  const pick = (m: { identification: number; verification: number }) => ({ identification: m.identification, verification: m.verification });
+  let steps = 0;
+  const r = await trainOnLibrary(catalog, job.modelId, { loss: job.loss, seed: job.seed, ...(job.steps ? { steps: job.steps } : {}) }, {
+    onProgress: (p) => {
+      steps = p.step;
+      post({ type: 'progress', progress: { step: p.step, steps: p.steps, loss: p.loss } });
+    },
+  });
+  if (r.adopted) (await openPeople(catalog, job.modelId, job.people)).recluster();
+  const pick = (m: Metrics): Metrics => ({ identification: m.identification, verification: m.verification });
   post({
     type: 'done',
-    result: {
-      weights,
-      meta,
-      before: pick(report.before.heldOut),
-      after: pick(report.after.heldOut),
-      recommended: report.adopted,
-      reasons: report.reasons,
-      report,
-      seconds: (performance.now() - started) / 1000,
-      steps: training.history.length,
-    },
+    result: { adapterId: r.adapterId, adopted: r.adopted, reasons: r.report.reasons, before: pick(r.report.before.heldOut), after: pick(r.report.after.heldOut), seconds: r.seconds, steps },
   });
 } catch (err) {
   post({ type: 'error', message: (err as Error).message ?? String(err) });
+} finally {
+  catalog.close();
 }

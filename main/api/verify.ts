@@ -46,7 +46,7 @@ export class VerifyService {
   constructor(
     private readonly catalog: Catalog,
     private readonly engine: EngineHolder,
-    private readonly whoIs: (embedding: Float32Array, modelId: string) => Suggestion[],
+    private readonly whoIs: (embedding: Float32Array, modelId: string) => Promise<Suggestion[]>,
   ) {}
 
   async analyze(source: VerifySource): Promise<VerifyPhoto> {
@@ -60,7 +60,7 @@ export class VerifyService {
     return { ...compareEmbeddings(fa.face.embedding, fb.face.embedding, calibrationFor(fa.modelId)), modelId: fa.modelId };
   }
 
-  closestPeople(pick: { photoKey: string; face: number }): Suggestion[] {
+  closestPeople(pick: { photoKey: string; face: number }): Promise<Suggestion[]> {
     const f = this.face(pick.photoKey, pick.face);
     return this.whoIs(f.face.embedding, f.modelId);
   }

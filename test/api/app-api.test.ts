@@ -137,7 +137,10 @@ describe.skipIf(!hasFaces)('app API over a real library', () => {
     await expect(call('library.chooseFolder')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
   });
 
-  test('Personalise trains on a worker with progress, and the head is adopted or discarded on request', async () => {
+  test('Personalise trains on a worker with progress; the head can be adopted and discarded, decisions stay', async () => {
+    // Training learns from confirmed faces: name a second person (the first was named above).
+    const unnamed = (await call('people.list')).people.find((p: { name: string | null }) => p.name === null);
+    await call('people.rename', { personId: unnamed.id, name: 'Second Person' });
     const { jobId } = await call('train.start', { loss: 'center', steps: 20 });
     await expect(call('train.start', { loss: 'triplet' })).rejects.toMatchObject({ code: 'CONFLICT' });
     await until(() => trainDone.some((d) => d.jobId === jobId), 'training to finish');
@@ -147,10 +150,21 @@ describe.skipIf(!hasFaces)('app API over a real library', () => {
     expect(state.history.map((h: { step: number }) => h.step)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     const adapterId = state.result.adapterId;
     expect(api.catalog.adapters().map((a) => a.id)).toContain(adapterId);
+    // The guardrail's verdict and what is in use agree.
+    expect(state.adoptedAdapterId === adapterId).toBe(state.result.recommended);
+
+    peopleChanged.length = 0;
     await call('train.adopt', { adapterId });
     expect((await call('train.status')).adoptedAdapterId).toBe(adapterId);
+    expect(peopleChanged).toContain('adapter adopted');
+    const named = (await call('people.list')).people.filter((p: { name: string | null }) => p.name).map((p: { name: string }) => p.name).sort();
+    expect(named).toEqual(['Named Person', 'Second Person']);
+    const map = await call('map.get', { method: 'umap' });
+    expect(map.fromCache).toBe(false);
+
     await call('train.discard', { adapterId });
     expect((await call('train.status')).adoptedAdapterId).toBeNull();
+    expect(peopleChanged).toContain('adapter discarded');
   });
 
   test('settings persist in the catalog', async () => {

@@ -232,6 +232,9 @@ describe.skipIf(skip)('web mode in chromium', () => {
     await expectNamedControls();
     await screenshot(page, 'settings');
 
+    // Training learns from confirmed faces: besides Alice, name one more person (setup through the API).
+    const other = (await truth('people.list')).people.find((p: any) => p.name === null);
+    await truth('people.rename', { personId: other.id, name: 'Bob Example' });
     await open('#/personalise');
     await page.getByLabel('Softmax + center loss').check();
     await page.getByLabel('Steps').fill('40');
@@ -239,7 +242,9 @@ describe.skipIf(skip)('web mode in chromium', () => {
     const outcome = page.getByRole('heading', { name: 'Before and after' }).or(page.locator('main p.error'));
     await outcome.first().waitFor({ timeout: 120_000 });
     await expect(page.locator('main p.error').count(), await page.locator('main').innerText()).resolves.toBe(0);
-    await expect(page.getByRole('img', { name: /Loss curve: \d+ steps/ }).count()).resolves.toBe(1);
+    await expect(page.getByRole('img', { name: /Loss curve: 40 steps/ }).count()).resolves.toBe(1);
+    const adopted = (await truth('train.status')).adoptedAdapterId !== null;
+    await expect(page.locator('[data-adopted]').getAttribute('data-adopted')).resolves.toBe(String(adopted));
     await expectNamedControls();
     await screenshot(page, 'personalise');
   });
