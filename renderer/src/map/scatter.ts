@@ -30,11 +30,15 @@ export function fitView(width: number, height: number): View {
 export const toScreen = (v: View, x: number, y: number): [number, number] => [v.cx + x * v.scale, v.cy - y * v.scale];
 export const toMap = (v: View, sx: number, sy: number): [number, number] => [(sx - v.cx) / v.scale, (v.cy - sy) / v.scale];
 
-/** Draws every point as a square of `radius` device pixels; returns how many points fell inside the canvas. */
+/** One pixel buffer per canvas, reused while its size stays: a fresh 10+ MB buffer per frame would churn the GC. */
+const buffers = new WeakMap<CanvasRenderingContext2D, ImageData>();
+
+/** Draws every point as a small square; returns how many points fell inside the canvas. */
 export function drawScatter(ctx: CanvasRenderingContext2D, data: ScatterData, view: View, dpr: number, background: number, highlight: Uint8Array | null): number {
   const w = ctx.canvas.width;
   const h = ctx.canvas.height;
-  const image = ctx.createImageData(w, h);
+  let image = buffers.get(ctx);
+  if (!image || image.width !== w || image.height !== h) buffers.set(ctx, (image = ctx.createImageData(w, h)));
   const pixels = new Uint32Array(image.data.buffer);
   const n = data.x.length;
   pixels.fill(background);
