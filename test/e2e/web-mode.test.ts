@@ -176,6 +176,15 @@ describe.skipIf(skip)('web mode in chromium', () => {
     expect(answer).toBeGreaterThan(0);
     expect(jon.length).toBeGreaterThan(0);
     await screenshot(page, 'verify-who-is-this');
+
+    // A face from the app: "Verify face" on a person's page sends it to Verify, which says who it is.
+    const alice = (await truth('people.list')).people.find((p: any) => p.name === 'Alice Example');
+    await open(`#/people/${alice.id}`);
+    await page.getByRole('group', { name: 'Faces of Alice Example' }).getByRole('button').first().click();
+    await page.getByRole('button', { name: 'Verify face' }).click();
+    await page.getByText('A face from the library').waitFor({ timeout: 30_000 });
+    await page.getByRole('heading', { name: 'Who is this?' }).waitFor();
+    await expect.poll(() => page.getByRole('listitem').filter({ hasText: 'distance' }).allTextContents()).toContainEqual(expect.stringContaining('Alice Example'));
   });
 
   test('the map draws one point per face', async () => {
