@@ -80,11 +80,18 @@ export function createAppApi(options: AppApiOptions): AppApi {
 
   const peopleChanged = (reason: string): void => events.emit('people.changed', { reason });
   /** Re-clustering and assigning a run's faces build neighbour graphs: on a worker thread with its own connection. */
+  const runningJobs = new Set<Promise<unknown>>();
   const peopleJob = async (job: PeopleJobData['job'], faceIds?: number[]): Promise<PeopleJobResult> => {
-    const result = await runWorkerJob<never, PeopleJobResult>('people-worker', { dbFile, job, faceIds, modelId: modelId(), options: peopleOptions() } satisfies PeopleJobData);
-    reopenPeople();
-    peopleChanged(job);
-    return result;
+    const running = runWorkerJob<never, PeopleJobResult>('people-worker', { dbFile, job, faceIds, modelId: modelId(), options: peopleOptions() } satisfies PeopleJobData);
+    runningJobs.add(running);
+    try {
+      const result = await running;
+      reopenPeople();
+      peopleChanged(job);
+      return result;
+    } finally {
+      runningJobs.delete(running);
+    }
   };
 
   const library = new LibraryService({
@@ -109,7 +116,6 @@ export function createAppApi(options: AppApiOptions): AppApi {
     dbFile,
     events,
     modelId,
-    peopleOptions: () => peopleOptions(),
     regroup: async (reason) => {
       // The adopted head changed the space faces are grouped in: regroup there (decisions stay).
       await peopleJob('recluster');
@@ -148,7 +154,11 @@ export function createAppApi(options: AppApiOptions): AppApi {
       }
       const { settings, changed } = settingsStore.set(change);
       await engine.configure(settings);
-      if (changed.some((k) => k === 'threshold' || k === 'minFaces' || k === 'embedder')) reopenPeople();
+      if (changed.some((k) => k === 'embedder')) reopenPeople();
+      // A new threshold or minimum regroups the faces nobody decided on, in the background.
+      if (changed.some((k) => k === 'threshold' || k === 'minFaces')) {
+        peopleJob('recluster').catch((err: Error) => events.emit('library.changed', { reason: `re-grouping failed: ${err.message}` }));
+      }
       return settings;
     },
 
@@ -221,6 +231,7 @@ export function createAppApi(options: AppApiOptions): AppApi {
     async close() {
       await library.close();
       await training.close();
+      await Promise.allSettled([...runningJobs]);
       await engine.close();
       catalog.close();
     },

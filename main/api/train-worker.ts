@@ -1,9 +1,8 @@
 // Worker thread of a Personalise run, on its own connection to the catalog: the engine's library training
 // (confirmed faces, guardrail split, stored head, adopted only when held-out accuracy improves), each
-// step's loss posted as it goes; when adopted, people are re-grouped in the head's space.
+// step's loss posted as it goes. Re-grouping people after an adoption is the caller's (a people job).
 import { parentPort, workerData } from 'node:worker_threads';
 import { Catalog } from '../engine/catalog/catalog.ts';
-import { openPeople } from '../engine/people/open.ts';
 import { trainOnLibrary } from '../engine/train/library.ts';
 import type { AdapterLoss } from '../engine/train/index.ts';
 import type { JobMessage } from './worker-job.ts';
@@ -14,7 +13,6 @@ export interface TrainJobData {
   loss: AdapterLoss;
   steps?: number;
   seed: number;
-  people: { threshold?: number; minFaces?: number };
 }
 
 export interface TrainJobProgress {
@@ -46,7 +44,6 @@ try {
       post({ type: 'progress', progress: { step: p.step, steps: p.steps, loss: p.loss } });
     },
   });
-  if (r.adopted) (await openPeople(catalog, job.modelId, job.people)).recluster();
   const pick = (m: Metrics): Metrics => ({ identification: m.identification, verification: m.verification });
   post({
     type: 'done',

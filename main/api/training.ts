@@ -18,7 +18,6 @@ export interface TrainingOptions {
   dbFile: string;
   events: ApiEvents;
   modelId: () => string;
-  peopleOptions: () => { threshold?: number; minFaces?: number };
   /** After the space faces are grouped in changed (adopt, discard, an adopted run): re-open and re-group people. */
   regroup: (reason: string) => Promise<void>;
 }
@@ -39,7 +38,7 @@ export class TrainingService {
     const jobId = randomBytes(8).toString('hex');
     this.state = { running: true, jobId, loss, history: [], result: null, error: null, adoptedAdapterId: null };
     const abort = (this.abort = new AbortController());
-    const data: TrainJobData = { dbFile: this.o.dbFile, modelId: this.o.modelId(), loss, steps, seed: 1, people: this.o.peopleOptions() };
+    const data: TrainJobData = { dbFile: this.o.dbFile, modelId: this.o.modelId(), loss, steps, seed: 1 };
     this.job = runWorkerJob<TrainJobProgress, TrainJobResult>('train-worker', data, {
       signal: abort.signal,
       onProgress: (p) => this.progress({ jobId, ...p, loss: Number.isFinite(p.loss) ? p.loss : 0 }),
