@@ -226,7 +226,7 @@ export const methods = {
   'app.info': method(empty, AppInfoSchema, 'what host the renderer runs in and what it can do'),
   'app.doctor': method(empty, DoctorReportSchema, 'backend, workers and every model file: the `doctor` report'),
   'settings.get': method(empty, SettingsSchema, 'the current settings'),
-  'settings.set': method(SettingsSchema.partial().strict(), SettingsSchema, 'changes settings; a new detector or embedder applies to the next index run'),
+  'settings.set': method(SettingsSchema.partial().strict(), SettingsSchema, 'changes settings; a new embedder re-indexes the library, a new threshold or minimum re-groups people'),
 
   'library.status': method(empty, LibraryStatusSchema, 'folders with their counts, the current index progress and catalog totals'),
   'library.addFolder': method(z.object({ path: z.string().min(1).max(API_LIMITS.pathLength) }).strict(), LibraryStatusSchema, 'adds a folder and indexes the library'),

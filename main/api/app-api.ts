@@ -154,7 +154,11 @@ export function createAppApi(options: AppApiOptions): AppApi {
       }
       const { settings, changed } = settingsStore.set(change);
       await engine.configure(settings);
-      if (changed.some((k) => k === 'embedder')) reopenPeople();
+      if (changed.some((k) => k === 'embedder')) {
+        // Embeddings of different models are never compared: the library is read again with the new one.
+        reopenPeople();
+        library.rescan();
+      }
       // A new threshold or minimum regroups the faces nobody decided on, in the background.
       if (changed.some((k) => k === 'threshold' || k === 'minFaces')) {
         peopleJob('recluster').catch((err: Error) => events.emit('library.changed', { reason: `re-grouping failed: ${err.message}` }));

@@ -24,7 +24,7 @@ const CSP = contentSecurityPolicy({ img: [`${ELECTRON.thumbScheme}:`] });
 
 // Must happen before 'ready': app:// behaves like https (origin, fetch), thumb:// may be an image source.
 protocol.registerSchemesAsPrivileged([
-  { scheme: ELECTRON.appScheme, privileges: { standard: true, secure: true, supportFetchAPI: true } },
+  { scheme: ELECTRON.appScheme, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true } },
   { scheme: ELECTRON.thumbScheme, privileges: { standard: true, secure: true } },
 ]);
 
