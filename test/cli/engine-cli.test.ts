@@ -20,7 +20,7 @@ describe('face-atlas CLI', () => {
     const r = await runCli(['doctor', '--json']);
     expect(r.code).toBe(0);
     expect(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).toContain(r.json.backend);
-    expect(r.json.models.map((m: { id: string }) => m.id).sort()).toEqual(['dlib', 'mobilefacenet', 'mtcnn', 'ssd']);
+    expect(r.json.models.map((m: { id: string }) => m.id).sort()).toEqual(['dlib', 'fused', 'mobilefacenet', 'mtcnn', 'ssd']);
     expect(r.json.models.every((m: { present: boolean }) => m.present)).toBe(true);
     expect(r.json.models.find((m: { id: string }) => m.id === 'mobilefacenet').dim).toBe(192);
   });

