@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { MAX_FIT, PLACEMENT_BATCH, TSNE_PLACEMENT_NEIGHBOURS, YIELD_INTERVAL_MS } from './constants.ts';
+import { MAX_FIT, PLACEMENT_BATCH, PLACEMENT_NEIGHBOURS, UMAP_PLACEMENT, YIELD_INTERVAL_MS } from './constants.ts';
 import { NeighbourIndex, nearestNeighbours } from './knn.ts';
 import { normaliseLayout } from './layout.ts';
 import { placeByNeighbours } from './placement.ts';
@@ -26,6 +26,15 @@ export interface ProjectOptions {
   groups?: ArrayLike<number>;
   umap?: Partial<UmapSettings>;
   tsne?: Partial<TsneSettings>;
+  /** How UMAP places faces left out of a sampled fit (default UMAP_PLACEMENT); t-SNE always uses the neighbour median. */
+  umapPlacement?: Placement;
+}
+
+/** umap-js `transform`, or the weighted median of the nearest fitted faces' positions (placement.ts). */
+export type Placement = 'transform' | 'neighbour-median';
+
+export function placementFor(options: Pick<ProjectOptions, 'method' | 'umapPlacement'>): Placement {
+  return options.method === 'umap' ? (options.umapPlacement ?? UMAP_PLACEMENT) : 'neighbour-median';
 }
 
 /** Options that can cross to a worker (no callbacks, no signal). */
@@ -93,9 +102,9 @@ export async function project(vectors: Float32Array, n: number, dim: number, opt
   const restVectors = selectRows(unit, dim, sample.rest);
   const restCount = sample.rest.length;
 
-  let fitted: Float32Array;
-  let placed: Float32Array;
   await pacer.tick(0, true);
+  let fitted: Float32Array;
+  let transformer: UmapFit | null = null;
   if (options.method === 'umap') {
     const settings = { ...defaultUmapSettings, ...options.umap };
     const graph = nearestNeighbours(fittedVectors, fittedCount, dim, umapNeighbourCount(settings, fittedCount), options.seed);
@@ -106,12 +115,7 @@ export async function project(vectors: Float32Array, n: number, dim: number, opt
       await pacer.tick(share.neighbours + (share.fit * fit.completedEpochs) / fit.epochs);
     }
     fitted = fit.positions();
-    placed = new Float32Array(restCount * 2);
-    for (let start = 0; start < restCount; start += PLACEMENT_BATCH) {
-      const count = Math.min(PLACEMENT_BATCH, restCount - start);
-      placed.set(fit.transform(restVectors.subarray(start * dim, (start + count) * dim), count, restCount), start * 2);
-      await pacer.tick(share.neighbours + share.fit + (share.place * (start + count)) / restCount, true);
-    }
+    transformer = fit;
   } else {
     const settings = { ...defaultTsneSettings, ...options.tsne };
     const graph = nearestNeighbours(fittedVectors, fittedCount, dim, tsneNeighbourCount(settings.perplexity, fittedCount), options.seed);
@@ -122,14 +126,20 @@ export async function project(vectors: Float32Array, n: number, dim: number, opt
       await pacer.tick(share.neighbours + (share.fit * run.completedIterations) / run.iterations);
     }
     fitted = run.positions();
-    placed = new Float32Array(restCount * 2);
-    const index = new NeighbourIndex(fittedVectors, fittedCount, dim, options.seed);
-    for (let start = 0; start < restCount; start += PLACEMENT_BATCH) {
-      const count = Math.min(PLACEMENT_BATCH, restCount - start);
-      const neighbours = index.query(restVectors.subarray(start * dim, (start + count) * dim), count, TSNE_PLACEMENT_NEIGHBOURS, restCount);
-      placed.set(placeByNeighbours(neighbours, fitted), start * 2);
-      await pacer.tick(share.neighbours + share.fit + (share.place * (start + count)) / restCount, true);
+  }
+
+  const placement = placementFor(options);
+  const placed = new Float32Array(restCount * 2);
+  const index = placement === 'neighbour-median' ? new NeighbourIndex(fittedVectors, fittedCount, dim, options.seed) : null;
+  for (let start = 0; start < restCount; start += PLACEMENT_BATCH) {
+    const count = Math.min(PLACEMENT_BATCH, restCount - start);
+    const batch = restVectors.subarray(start * dim, (start + count) * dim);
+    if (index) {
+      placed.set(placeByNeighbours(index.query(batch, count, PLACEMENT_NEIGHBOURS, restCount), fitted), start * 2);
+    } else {
+      placed.set(transformer!.transform(batch, count, restCount), start * 2);
     }
+    await pacer.tick(share.neighbours + share.fit + (share.place * (start + count)) / restCount, true);
   }
 
   const coordinates = new Float32Array(n * 2);

@@ -9,9 +9,9 @@ export interface FitSample {
 }
 
 /**
- * Picks `size` of n rows. With `groups`, each group gets a share proportional to its size (largest
- * remainder), every group at least one row while `size` allows, so small identities still anchor the
- * map; without, a uniform random sample. Seeded: the same inputs give the same sample.
+ * Picks `size` of n rows. With `groups`, every group first gets one row while `size` allows (so small
+ * identities still anchor the map), then the remaining places go in proportion to each group's
+ * remaining rows (largest-remainder rounding); without groups, a uniform random sample. Seeded.
  */
 export function fitSample(n: number, size: number, seed: number, groups?: ArrayLike<number>): FitSample {
   const random = seededRandom(seed ^ 0x5a17);
@@ -32,20 +32,18 @@ export function fitSample(n: number, size: number, seed: number, groups?: ArrayL
       else members.set(groups[i], [i]);
     }
     const keys = [...members.keys()].sort((a, b) => a - b);
-    const ratio = size / n;
-    const quota = keys.map((key) => Math.floor(members.get(key)!.length * ratio));
+    const sizes = keys.map((key) => members.get(key)!.length);
+    // One face per group first while the sample has room; the rest in proportion to what is left of each.
+    const base = keys.length <= size ? 1 : 0;
+    const extra = size - base * keys.length;
+    const pool = n - base * keys.length;
+    const shares = sizes.map((groupSize) => ((groupSize - base) * extra) / pool);
+    const quota = shares.map((share) => base + Math.floor(share));
     let left = size - quota.reduce((sum, q) => sum + q, 0);
-    // Remaining places: empty groups first, then by largest fractional share; ties by group order.
-    const byNeed = keys.map((_, g) => g);
-    byNeed.sort((a, b) => {
-      const emptyA = quota[a] === 0 ? 1 : 0;
-      const emptyB = quota[b] === 0 ? 1 : 0;
-      if (emptyA !== emptyB) return emptyB - emptyA;
-      const fractionA = members.get(keys[a])!.length * ratio - quota[a];
-      const fractionB = members.get(keys[b])!.length * ratio - quota[b];
-      return fractionB - fractionA || a - b;
-    });
-    for (let t = 0; left > 0 && t < byNeed.length; t++, left--) quota[byNeed[t]]++;
+    // Largest-remainder rounding; ties go to the earlier group.
+    const byRemainder = keys.map((_, g) => g);
+    byRemainder.sort((a, b) => shares[b] - Math.floor(shares[b]) - (shares[a] - Math.floor(shares[a])) || a - b);
+    for (let t = 0; left > 0 && t < byRemainder.length; t++, left--) quota[byRemainder[t]]++;
     keys.forEach((key, g) => {
       const list = Int32Array.from(members.get(key)!);
       shuffleInPlace(list, random);
