@@ -1,100 +1,73 @@
 // Average-linkage agglomerative clustering with a distance threshold, on the sparse kNN face graph,
 // merging the closest pair of clusters first (a heap with lazy deletion) under user constraints.
-import {
-  AVERAGE_LINKAGE_EXACT_PAIRS,
-  AVERAGE_LINKAGE_K,
-  AVERAGE_LINKAGE_RADIUS_MARGIN,
-  AVERAGE_LINKAGE_SAMPLED_PAIRS,
-} from './constants.ts';
+import { AVERAGE_LINKAGE_K } from './constants.ts';
 import { CannotLinkSets, prepareConstraints, type PreparedConstraints } from './constraints.ts';
 import { DisjointSet } from './disjoint-set.ts';
 import { buildFaceGraph, type FaceGraph } from './graph.ts';
 import { findNeighbours } from './knn.ts';
 import { finishLabels } from './labels.ts';
 import { PairHeap } from './pair-heap.ts';
-import { createRng } from './random.ts';
 import type { ClusterInput, ClusterOptions, ClusterResult, Clusterer } from './types.ts';
 
-/** Face-pair edges between two clusters, summed. Shared by both clusters' adjacency maps. */
+/** Two adjacent clusters. One object is shared by both clusters' adjacency maps. */
 interface ClusterLink {
-  distanceSum: number;
-  edges: number;
-  /** Sum over these edges of max(bound_i, bound_j). */
-  edgeBoundSum: number;
+  /** Sum over ALL face pairs (a in A, b in B) of a.b, which equals s_A.s_B for the clusters' vector sums. */
+  pairDot: number;
+  /** Merge number when this link was last brought up to date. */
+  updated: number;
 }
 
-/** Per cluster: faces, the sum and the minimum of the faces' bounds (FaceGraph.bound). */
-interface ClusterStats {
-  size: Int32Array;
-  boundSum: Float64Array;
-  minBound: Float32Array;
-}
-
-/**
- * Average linkage is the mean L2 distance over all |A||B| face pairs; the graph holds only some pairs
- * (within the radius, at most k per face). A missing pair (i, j) is at least max(b_i, b_j) apart, b being
- * each face's bound, and
- *   sum over all pairs of max(b_i, b_j) >= max(|B| sum_A b, |A| sum_B b),
- * so the missing pairs sum to at least that minus the same max over the present edges (and at least
- * missing * the smallest bound). The result is a lower bound of the true average distance that is tight
- * both for small clusters (bound = radius) and inside dense ones (bound = k-th neighbour distance), and is
- * exact average linkage (UPGMA) when the graph is complete.
- */
-function averageDistance(link: ClusterLink, a: number, b: number, stats: ClusterStats): number {
-  const { size, boundSum, minBound } = stats;
-  const pairs = size[a] * size[b];
-  const missing = pairs - link.edges;
-  if (missing <= 0) return link.distanceSum / link.edges;
-  const allPairsBound = Math.max(size[b] * boundSum[a], size[a] * boundSum[b]);
-  const missingBound = Math.max(allPairsBound - link.edgeBoundSum, missing * Math.min(minBound[a], minBound[b]));
-  return (link.distanceSum + missingBound) / pairs;
-}
-
-/** The embeddings, for checking a candidate merge against the average over all its face pairs. */
-export interface AverageCheck {
+/** Faces as unit rows, for the clusters' vector sums. */
+export interface FaceVectors {
   vectors: Float32Array;
   dim: number;
-  /** Cluster pairs with at most this many face pairs are checked exactly... */
-  maxPairs: number;
-  /** ...larger ones by the mean over this many face pairs drawn at random (seeded). */
-  samples: number;
-  seed?: number;
 }
 
-/** Heap records keyed by the lower bound, or by the checked average. */
-const BOUND = 0;
-const CHECKED = 1;
-
 /**
- * Merges clusters while the closest pair's average distance is <= threshold. Must-link groups start as
- * one cluster; two clusters holding a cannot-link pair are never merged. Returns each face's cluster
- * root (a row number).
+ * Average linkage (UPGMA) over squared L2 distances, on the face graph: the distance of clusters A and B
+ * is the root mean square of ||a - b|| over all |A||B| face pairs, which for unit rows is
+ *   sqrt(2 - 2 s_A.s_B / (|A||B|)),   s = the sum of a cluster's vectors.
+ * It is exact for any cluster size and costs O(dim), and s_A.s_B adds up when clusters merge, so a merge
+ * costs O(dim) only for neighbours that were adjacent to one side. Squared distances make this a
+ * Lance-Williams (reducible) linkage, so the threshold cut does not depend on the merge order. It is
+ * never below the mean distance (Jensen); inside one identity, where distances are tightly spread, the
+ * two differ by about var/(2 mean), under 0.002 for faces 0.6-0.9 apart.
  *
- * The heap is keyed by the lower bound above. With `exact`, a popped candidate is re-keyed by its
- * average over all face pairs computed from the embeddings (exactly for small clusters, from a seeded
- * sample of face pairs for large ones) and merges only when it comes out on top again: since
- * bound <= average, small clusters merge in exactly the order of true average linkage, and the graph
- * only limits which clusters are candidates.
+ * The graph only says which clusters may merge: two clusters are candidates when some face of one lists a
+ * face of the other. A root mean square <= threshold implies a face pair within the threshold, so a graph
+ * of all pairs within the threshold loses no merge; the cap of k neighbours per face may. Must-link groups start as one cluster; two clusters holding a
+ * cannot-link pair are never merged. Returns each face's cluster root (a row number).
  */
-export function mergeByAverageLinkage(
-  graph: FaceGraph,
-  constraints: PreparedConstraints,
-  threshold: number,
-  exact?: AverageCheck,
-): Int32Array {
-  const { n, offsets, targets, distances, bound } = graph;
+export function mergeByAverageLinkage(graph: FaceGraph, faces: FaceVectors, constraints: PreparedConstraints, threshold: number): Int32Array {
+  const { n, offsets, targets, distances } = graph;
+  const { vectors, dim } = faces;
   const clusters = new DisjointSet(n);
   for (let i = 0; i < n; i++) if (constraints.group[i] !== i) clusters.unionInto(constraints.group[i], i);
   const rootOf = (row: number): number => clusters.find(row);
 
-  const stats: ClusterStats = { size: new Int32Array(n), boundSum: new Float64Array(n), minBound: new Float32Array(n).fill(Infinity) };
-  const { size, boundSum, minBound } = stats;
+  const size = new Int32Array(n);
+  for (let i = 0; i < n; i++) size[rootOf(i)]++;
+  // Vector sums of clusters with more than one face; a single face's sum is its own row.
+  const sums: Array<Float64Array | undefined> = new Array(n);
   for (let i = 0; i < n; i++) {
     const r = rootOf(i);
-    size[r]++;
-    boundSum[r] += bound[i];
-    minBound[r] = Math.min(minBound[r], bound[i]);
+    if (size[r] < 2) continue;
+    const sum = (sums[r] ??= new Float64Array(dim));
+    for (let d = 0, row = i * dim; d < dim; d++) sum[d] += vectors[row + d];
   }
+  const dotOfSums = (a: number, b: number): number => {
+    const sa = sums[a];
+    const sb = sums[b];
+    let dot = 0;
+    if (sa && sb) for (let d = 0; d < dim; d++) dot += sa[d] * sb[d];
+    else if (sa || sb) {
+      const s = (sa ?? sb)!;
+      const row = (sa ? b : a) * dim;
+      for (let d = 0; d < dim; d++) dot += s[d] * vectors[row + d];
+    } else for (let d = 0, x = a * dim, y = b * dim; d < dim; d++) dot += vectors[x + d] * vectors[y + d];
+    return dot;
+  };
+
   const adjacency: Array<Map<number, ClusterLink> | undefined> = new Array(n);
   for (let i = 0; i < n; i++) {
     const ri = rootOf(i);
@@ -104,46 +77,20 @@ export function mergeByAverageLinkage(
       const rj = rootOf(j);
       if (ri === rj) continue;
       const mapI = (adjacency[ri] ??= new Map());
-      let link = mapI.get(rj);
-      if (!link) {
-        link = { distanceSum: 0, edges: 0, edgeBoundSum: 0 };
-        mapI.set(rj, link);
-        (adjacency[rj] ??= new Map()).set(ri, link);
-      }
-      link.distanceSum += distances[e];
-      link.edges++;
-      link.edgeBoundSum += Math.max(bound[i], bound[j]);
+      if (mapI.has(rj)) continue;
+      // Two single faces: a.b = 1 - ||a - b||^2 / 2 from the edge itself.
+      const pairDot = size[ri] === 1 && size[rj] === 1 ? 1 - (distances[e] * distances[e]) / 2 : dotOfSums(ri, rj);
+      const link: ClusterLink = { pairDot, updated: 0 };
+      mapI.set(rj, link);
+      (adjacency[rj] ??= new Map()).set(ri, link);
     }
   }
-
-  // Members of each cluster (small lists appended to large ones on merge).
-  const members: Array<number[] | undefined> = new Array(n);
-  for (let i = 0; i < n; i++) (members[rootOf(i)] ??= []).push(i);
-  const rng = createRng(exact?.seed ?? 1);
-  const distance = (i: number, j: number): number => {
-    const { vectors, dim } = exact!;
-    let dot = 0;
-    for (let d = 0, x = i * dim, y = j * dim; d < dim; d++) dot += vectors[x + d] * vectors[y + d];
-    return Math.sqrt(Math.max(0, 2 - 2 * dot));
-  };
-  /** The average over all face pairs, exact for small pairs of clusters, else from sampled face pairs. */
-  const checkedAverage = (a: number, b: number): number => {
-    const ma = members[a]!;
-    const mb = members[b]!;
-    let sum = 0;
-    if (ma.length * mb.length <= exact!.maxPairs) {
-      for (const i of ma) for (const j of mb) sum += distance(i, j);
-      return sum / (ma.length * mb.length);
-    }
-    for (let s = 0; s < exact!.samples; s++) sum += distance(ma[rng.int(ma.length)], mb[rng.int(mb.length)]);
-    return sum / exact!.samples;
-  };
 
   const cannot = new CannotLinkSets(n, constraints.cannotLink, rootOf);
   const stamp = new Int32Array(n);
   const heap = new PairHeap();
   const offer = (a: number, b: number, link: ClusterLink): void => {
-    const d = averageDistance(link, a, b, stats);
+    const d = Math.sqrt(Math.max(0, 2 - (2 * link.pairDot) / (size[a] * size[b])));
     // Pairs above the threshold wait: their distance is pushed again whenever either cluster changes.
     if (d <= threshold) heap.push(d, a, b, stamp[a], stamp[b]);
   };
@@ -152,54 +99,45 @@ export function mergeByAverageLinkage(
     if (map) for (const [c, link] of map) if (r < c) offer(r, c, link);
   }
 
-  // A pair whose face pairs are all edges already has its exact average.
-  const edgesBetween = (a: number, b: number): number => adjacency[a]!.get(b)!.edges;
-
+  let merges = 0;
   while (heap.size > 0) {
     const a = heap.topA;
     const b = heap.topB;
     const current = heap.topStampA === stamp[a] && heap.topStampB === stamp[b];
-    const known = heap.topFlag === CHECKED;
-    const bound = heap.topKey;
     heap.pop();
     if (!current || clusters.parent[a] !== a || clusters.parent[b] !== b) continue;
     if (cannot.blocked(a, b, rootOf)) continue;
-    if (!known && exact && edgesBetween(a, b) < size[a] * size[b]) {
-      // The bound is a true lower bound, so a sampled mean below it is sampling error.
-      const d = Math.max(checkedAverage(a, b), bound);
-      if (d <= threshold) heap.push(d, a, b, stamp[a], stamp[b], CHECKED);
-      continue;
-    }
 
+    merges++;
     // The cluster with more neighbours survives, so fewer map entries move.
-    const sizeOfMap = (r: number): number => adjacency[r]?.size ?? 0;
-    const [keep, gone] = sizeOfMap(a) >= sizeOfMap(b) ? [a, b] : [b, a];
+    const [keep, gone] = (adjacency[a]?.size ?? 0) >= (adjacency[b]?.size ?? 0) ? [a, b] : [b, a];
     const keepMap = adjacency[keep]!;
     const goneMap = adjacency[gone]!;
     keepMap.delete(gone);
     goneMap.delete(keep);
+    // s_(K+G).s_C = s_K.s_C + s_G.s_C: add the side each link lacks (sums are still pre-merge here).
     for (const [c, link] of goneMap) {
       const cMap = adjacency[c]!;
       cMap.delete(gone);
       const existing = keepMap.get(c);
-      if (existing) {
-        existing.distanceSum += link.distanceSum;
-        existing.edges += link.edges;
-        existing.edgeBoundSum += link.edgeBoundSum;
-      } else {
+      if (existing) existing.pairDot += link.pairDot;
+      else {
+        link.pairDot += dotOfSums(keep, c);
         keepMap.set(c, link);
         cMap.set(keep, link);
       }
+      (existing ?? link).updated = merges;
     }
+    for (const [c, link] of keepMap) if (link.updated !== merges) link.pairDot += dotOfSums(gone, c);
     adjacency[gone] = undefined;
+
+    const sum = (sums[keep] ??= Float64Array.from(vectors.subarray(keep * dim, (keep + 1) * dim)));
+    const goneSum = sums[gone];
+    if (goneSum) for (let d = 0; d < dim; d++) sum[d] += goneSum[d];
+    else for (let d = 0, row = gone * dim; d < dim; d++) sum[d] += vectors[row + d];
+    sums[gone] = undefined;
     clusters.parent[gone] = keep;
-    const [big, small] = members[keep]!.length >= members[gone]!.length ? [members[keep]!, members[gone]!] : [members[gone]!, members[keep]!];
-    for (const i of small) big.push(i);
-    members[keep] = big;
-    members[gone] = undefined;
     size[keep] += size[gone];
-    boundSum[keep] += boundSum[gone];
-    minBound[keep] = Math.min(minBound[keep], minBound[gone]);
     cannot.merge(keep, gone);
     stamp[keep]++;
     stamp[gone]++;
@@ -215,17 +153,11 @@ export const averageLinkage: Clusterer = {
   name: 'average-linkage',
   cluster(input: ClusterInput, options: ClusterOptions): ClusterResult {
     const constraints = prepareConstraints(input);
-    const radius = Math.min(2, options.threshold + AVERAGE_LINKAGE_RADIUS_MARGIN);
-    const lists = findNeighbours(input.vectors, input.n, input.dim, options.k ?? AVERAGE_LINKAGE_K, radius, {
+    // A root mean square <= threshold needs some face pair within it, so the graph needs no wider radius.
+    const lists = findNeighbours(input.vectors, input.n, input.dim, options.k ?? AVERAGE_LINKAGE_K, options.threshold, {
       seed: options.seed,
     });
-    const key = mergeByAverageLinkage(buildFaceGraph(lists), constraints, options.threshold, {
-      vectors: input.vectors,
-      dim: input.dim,
-      maxPairs: AVERAGE_LINKAGE_EXACT_PAIRS,
-      samples: AVERAGE_LINKAGE_SAMPLED_PAIRS,
-      seed: options.seed,
-    });
+    const key = mergeByAverageLinkage(buildFaceGraph(lists), input, constraints, options.threshold);
     return finishLabels(key, options.minClusterSize ?? 1);
   },
 };

@@ -7,11 +7,6 @@ export interface FaceGraph {
   offsets: Int32Array;
   targets: Int32Array;
   distances: Float32Array;
-  /**
-   * Every face that is not a neighbour of face i is at least this far from it: maxDistance when i's list
-   * holds all faces within it, else the distance to i's k-th (farthest kept) neighbour.
-   */
-  bound: Float32Array;
   /** Edges are no longer than this L2 distance. */
   maxDistance: number;
 }
@@ -57,9 +52,5 @@ export function buildFaceGraph(lists: NeighbourLists, maxDistance = lists.radius
     }
   }
   compactOffsets[n] = w;
-  const bound = new Float32Array(n).fill(maxDistance);
-  if (k < n - 1) {
-    for (let i = 0; i < n; i++) if (counts[i] === k) bound[i] = Math.min(maxDistance, listDistances[i * k + k - 1]);
-  }
-  return { n, offsets: compactOffsets, targets: targets.slice(0, w), distances: distances.slice(0, w), bound, maxDistance };
+  return { n, offsets: compactOffsets, targets: targets.slice(0, w), distances: distances.slice(0, w), maxDistance };
 }

@@ -1,6 +1,9 @@
-// An HNSW index (hnswlib-node) over L2-normalised Float32 rows, answering in L2 distance.
+// Approximate nearest faces: an HNSW index (hnswlib-node) over L2-normalised rows, optionally on a PCA
+// projection, with every candidate re-ranked by its exact L2 distance.
 import hnswlib from 'hnswlib-node';
-import { HNSW_EF_CONSTRUCTION, HNSW_M } from './constants.ts';
+import { HNSW_EF_CONSTRUCTION, HNSW_M, HNSW_PROJECTION_SAMPLE, HNSW_RERANK_FACTOR } from './constants.ts';
+import { readBottomLayerLinks, type BottomLayerLinks } from './hnsw-file.ts';
+import { fitProjection, project, type Projection } from './projection.ts';
 
 const { HierarchicalNSW } = hnswlib;
 
@@ -9,59 +12,101 @@ export interface HnswParams {
   m?: number;
   efConstruction?: number;
   seed?: number;
+  /**
+   * Build the graph on this many principal components (0 or >= dim: on the rows themselves). Cheaper
+   * distances; candidates are re-ranked exactly, HNSW_RERANK_FACTOR times more of them.
+   */
+  projectedDim?: number;
 }
 
 export interface EmbeddingIndex {
   readonly dim: number;
-  /** Rows added so far, labelled by `label` (row number unless given). */
+  readonly size: number;
+  /** Adds `count` rows labelled firstLabel, firstLabel + 1, ... (labels must be new). */
   add(vectors: Float32Array, count: number, firstLabel: number): void;
   remove(label: number): void;
-  /** Up to `k` nearest labels with L2 distances, nearest first. `ef` is the search beam (>= k). */
+  /** Up to `k` nearest labels with exact L2 distances, nearest first; `ef` is the search beam. */
   search(query: Float32Array, k: number, ef: number): { labels: number[]; distances: number[] };
-  readonly size: number;
+  /** Exact L2 distance between a query and a stored row. */
+  distanceTo(query: Float32Array, label: number): number;
+  /**
+   * The links HNSW built in its bottom layer (each row's neighbours chosen at insertion, plus the
+   * reverse links it kept), by label; null if they cannot be read. Needs labels 0..size-1.
+   */
+  bottomLayerLinks(): BottomLayerLinks | null;
 }
 
 /**
- * Inner-product space: hnswlib returns 1 - a.b, and for unit rows ||a - b||^2 = 2 - 2 a.b,
- * so the L2 distance is sqrt(2 * returned).
+ * `fitRows` (the first rows that will be added, or a sample) fixes the projection when one is asked for.
+ * Inner-product space on unit rows (hnswlib returns 1 - a.b); L2 space on projected rows.
  */
-export function createHnswIndex(dim: number, capacity: number, params: HnswParams = {}): EmbeddingIndex {
-  const index = new HierarchicalNSW('ip', dim);
-  let max = Math.max(1, capacity);
-  index.initIndex(max, params.m ?? HNSW_M, params.efConstruction ?? HNSW_EF_CONSTRUCTION, params.seed ?? 100);
+export function createHnswIndex(dim: number, capacity: number, params: HnswParams = {}, fitRows?: { vectors: Float32Array; n: number }): EmbeddingIndex {
+  const projection: Projection | null =
+    params.projectedDim && params.projectedDim < dim && fitRows && fitRows.n > 0
+      ? fitProjection(fitRows.vectors, fitRows.n, dim, params.projectedDim, HNSW_PROJECTION_SAMPLE, params.seed ?? 1)
+      : null;
+  const graphDim = projection ? projection.outDim : dim;
+  const index = new HierarchicalNSW(projection ? 'l2' : 'ip', graphDim);
+  let capacityNow = Math.max(1, capacity);
+  index.initIndex(capacityNow, params.m ?? HNSW_M, params.efConstruction ?? HNSW_EF_CONSTRUCTION, params.seed ?? 100);
+
+  // Full rows by label, for exact re-ranking.
+  let stored = new Float32Array(capacityNow * dim);
   let size = 0;
   let currentEf = -1;
-  const row = new Array<number>(dim);
-  const toArray = (vectors: Float32Array, offset: number): number[] => {
-    for (let d = 0; d < dim; d++) row[d] = vectors[offset + d];
+  const row = new Array<number>(graphDim);
+  const toArray = (values: Float32Array, offset: number): number[] => {
+    for (let d = 0; d < graphDim; d++) row[d] = values[offset + d];
     return row;
   };
+  const graphRows = (vectors: Float32Array, count: number): Float32Array => (projection ? project(projection, vectors, count) : vectors);
+  const exactDistance = (query: Float32Array, label: number): number => {
+    let dot = 0;
+    for (let d = 0, o = label * dim; d < dim; d++) dot += query[d] * stored[o + d];
+    return Math.sqrt(Math.max(0, 2 - 2 * dot));
+  };
+
   return {
     dim,
     get size() {
       return size;
     },
     add(vectors, count, firstLabel) {
-      if (size + count > max) {
-        max = Math.max(size + count, Math.ceil(max * 1.5));
-        index.resizeIndex(max);
+      const needed = firstLabel + count;
+      if (needed > capacityNow) {
+        capacityNow = Math.max(needed, Math.ceil(capacityNow * 1.5));
+        index.resizeIndex(capacityNow);
+        const grown = new Float32Array(capacityNow * dim);
+        grown.set(stored);
+        stored = grown;
       }
-      for (let i = 0; i < count; i++) index.addPoint(toArray(vectors, i * dim), firstLabel + i);
+      stored.set(vectors.subarray(0, count * dim), firstLabel * dim);
+      const rows = graphRows(vectors, count);
+      for (let i = 0; i < count; i++) index.addPoint(toArray(rows, i * graphDim), firstLabel + i);
       size += count;
     },
     remove(label) {
       index.markDelete(label);
       size--;
     },
+    distanceTo: exactDistance,
+    bottomLayerLinks() {
+      return readBottomLayerLinks((file) => index.writeIndexSync(file), size, graphDim);
+    },
     search(query, k, ef) {
-      if (size === 0) return { labels: [], distances: [] };
-      if (ef !== currentEf) {
-        index.setEf(ef);
-        currentEf = ef;
+      if (size === 0 || k <= 0) return { labels: [], distances: [] };
+      const candidates = Math.min(size, projection ? k * HNSW_RERANK_FACTOR : k);
+      const beam = Math.max(ef, candidates);
+      if (beam !== currentEf) {
+        index.setEf(beam);
+        currentEf = beam;
       }
-      const result = index.searchKnn(toArray(query, 0), Math.min(k, size));
-      const distances = result.distances.map((d) => Math.sqrt(Math.max(0, 2 * d)));
-      return { labels: result.neighbors, distances };
+      const hit = index.searchKnn(toArray(graphRows(query, 1), 0), candidates);
+      const labels = hit.neighbors;
+      const distances = labels.map((label) => exactDistance(query, label));
+      const order = labels.map((_, t) => t).sort((x, y) => distances[x] - distances[y] || labels[x] - labels[y]);
+      const top = order.slice(0, k);
+      return { labels: top.map((t) => labels[t]), distances: top.map((t) => distances[t]) };
     },
   };
 }

@@ -1,5 +1,5 @@
 // Radius-limited k nearest neighbours of every face: exact blocked dot products for small n, HNSW above.
-import { EXACT_KNN_MAX_FACES, HNSW_EF_SEARCH_MIN } from './constants.ts';
+import { EXACT_KNN_MAX_FACES, HNSW_EF_RETRY, HNSW_EF_SEARCH_MIN, HNSW_PROJECTED_DIM, HNSW_SEARCH_BELOW } from './constants.ts';
 import { createHnswIndex, type HnswParams } from './hnsw.ts';
 
 /**
@@ -20,8 +20,10 @@ export interface NeighbourLists {
 export interface NeighbourOptions extends HnswParams {
   /** Force a method; by default exact up to EXACT_KNN_MAX_FACES rows, HNSW above. */
   method?: 'exact' | 'hnsw';
-  /** HNSW search beam; default max(2k, HNSW_EF_SEARCH_MIN). */
+  /** HNSW search beam; default max(2k, HNSW_EF_SEARCH_MIN). Default projectedDim: HNSW_PROJECTED_DIM. */
   efSearch?: number;
+  /** Search every row instead of starting from HNSW's own bottom-layer links (slower; for comparison). */
+  searchAll?: boolean;
 }
 
 export function findNeighbours(
@@ -163,7 +165,14 @@ function sortRows(indices: Int32Array, squared: Float32Array, distances: Float32
   }
 }
 
-/** Neighbours from an HNSW index built over all rows (inserted in row order, seeded, so repeatable). */
+/**
+ * Neighbours from an HNSW index built over all rows (inserted in row order, seeded, so repeatable).
+ * Candidates are the links HNSW itself made in its bottom layer while inserting (free, and chosen to keep
+ * the graph connected); a row left with fewer than HNSW_SEARCH_BELOW neighbours within the radius is also
+ * searched. Each row is in the index, so a search that does not return the row itself got lost between
+ * well-separated identities (greedy search has no gradient there) and is retried with a wider beam.
+ * All distances are exact.
+ */
 export function approximateNeighbours(
   vectors: Float32Array,
   n: number,
@@ -176,25 +185,52 @@ export function approximateNeighbours(
   const indices = new Int32Array(n * k).fill(-1);
   const distances = new Float32Array(n * k).fill(Infinity);
   const counts = new Int32Array(n);
-  if (k > 0) {
-    const index = createHnswIndex(dim, n, options);
-    index.add(vectors, n, 0);
-    const ef = options.efSearch ?? Math.max(2 * k, HNSW_EF_SEARCH_MIN);
-    for (let i = 0; i < n; i++) {
-      // k + 1: the row itself is usually its own nearest hit.
-      const hit = index.search(vectors.subarray(i * dim, (i + 1) * dim), k + 1, Math.max(ef, k + 1));
-      const order = hit.labels.map((_, t) => t).sort((x, y) => hit.distances[x] - hit.distances[y] || hit.labels[x] - hit.labels[y]);
-      let c = 0;
-      for (const t of order) {
-        const j = hit.labels[t];
-        if (j === i) continue;
-        if (c === k || hit.distances[t] > radius) break;
-        indices[i * k + c] = j;
-        distances[i * k + c] = hit.distances[t];
-        c++;
+  if (k === 0) return { n, k, radius, indices, distances, counts, method: 'hnsw' };
+
+  const projectedDim = options.projectedDim ?? (dim > HNSW_PROJECTED_DIM ? HNSW_PROJECTED_DIM : 0);
+  const index = createHnswIndex(dim, n, { ...options, projectedDim }, { vectors, n });
+  index.add(vectors, n, 0);
+  const links = options.searchAll ? null : index.bottomLayerLinks();
+  const ef = options.efSearch ?? Math.max(2 * k, HNSW_EF_SEARCH_MIN);
+
+  const candidate: number[] = [];
+  const candidateDistance: number[] = [];
+  const order: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const query = vectors.subarray(i * dim, (i + 1) * dim);
+    candidate.length = 0;
+    candidateDistance.length = 0;
+    let within = 0;
+    if (links) {
+      for (let e = links.offsets[i]; e < links.offsets[i + 1]; e++) {
+        const j = links.targets[e];
+        const d = index.distanceTo(query, j);
+        if (j === i || d > radius) continue;
+        candidate.push(j);
+        candidateDistance.push(d);
+        within++;
       }
-      counts[i] = c;
     }
+    if (within < HNSW_SEARCH_BELOW) {
+      // k + 1: the row itself is its own nearest hit.
+      let hit = index.search(query, k + 1, ef);
+      if (!hit.labels.includes(i)) hit = index.search(query, k + 1, Math.max(HNSW_EF_RETRY, ef));
+      for (let t = 0; t < hit.labels.length; t++) {
+        const j = hit.labels[t];
+        if (j === i || hit.distances[t] > radius || candidate.includes(j)) continue;
+        candidate.push(j);
+        candidateDistance.push(hit.distances[t]);
+      }
+    }
+    order.length = candidate.length;
+    for (let t = 0; t < order.length; t++) order[t] = t;
+    order.sort((x, y) => candidateDistance[x] - candidateDistance[y] || candidate[x] - candidate[y]);
+    const c = Math.min(k, order.length);
+    for (let t = 0; t < c; t++) {
+      indices[i * k + t] = candidate[order[t]];
+      distances[i * k + t] = candidateDistance[order[t]];
+    }
+    counts[i] = c;
   }
   return { n, k, radius, indices, distances, counts, method: 'hnsw' };
 }

@@ -1,13 +1,13 @@
-// A binary min-heap of (key, a, b, stampA, stampB, flag) records in growable typed arrays, for lazy-deletion merging.
+// A binary min-heap of (key, a, b, stampA, stampB) records in growable typed arrays, for lazy-deletion merging.
 
-const STRIDE = 5;
+const STRIDE = 4;
 
 export class PairHeap {
   private keys = new Float64Array(1024);
   private data = new Int32Array(STRIDE * 1024);
   size = 0;
 
-  push(key: number, a: number, b: number, stampA: number, stampB: number, flag = 0): void {
+  push(key: number, a: number, b: number, stampA: number, stampB: number): void {
     if (this.size === this.keys.length) this.grow();
     let pos = this.size++;
     while (pos > 0) {
@@ -16,7 +16,7 @@ export class PairHeap {
       this.move(parent, pos);
       pos = parent;
     }
-    this.set(pos, key, a, b, stampA, stampB, flag);
+    this.set(pos, key, a, b, stampA, stampB);
   }
 
   /** Smallest record's fields, valid until the next push or pop. */
@@ -35,9 +35,6 @@ export class PairHeap {
   get topStampB(): number {
     return this.data[3];
   }
-  get topFlag(): number {
-    return this.data[4];
-  }
 
   pop(): void {
     const last = --this.size;
@@ -47,7 +44,6 @@ export class PairHeap {
     const b = this.data[STRIDE * last + 1];
     const sa = this.data[STRIDE * last + 2];
     const sb = this.data[STRIDE * last + 3];
-    const flag = this.data[STRIDE * last + 4];
     let pos = 0;
     for (;;) {
       const left = 2 * pos + 1;
@@ -58,7 +54,7 @@ export class PairHeap {
       this.move(child, pos);
       pos = child;
     }
-    this.set(pos, key, a, b, sa, sb, flag);
+    this.set(pos, key, a, b, sa, sb);
   }
 
   // Ties broken by (a, b) so the merge order never depends on push order.
@@ -84,17 +80,22 @@ export class PairHeap {
 
   private move(from: number, to: number): void {
     this.keys[to] = this.keys[from];
-    this.data.copyWithin(STRIDE * to, STRIDE * from, STRIDE * from + STRIDE);
+    const f = STRIDE * from;
+    const t = STRIDE * to;
+    const data = this.data;
+    data[t] = data[f];
+    data[t + 1] = data[f + 1];
+    data[t + 2] = data[f + 2];
+    data[t + 3] = data[f + 3];
   }
 
-  private set(pos: number, key: number, a: number, b: number, sa: number, sb: number, flag: number): void {
+  private set(pos: number, key: number, a: number, b: number, sa: number, sb: number): void {
     this.keys[pos] = key;
     const o = STRIDE * pos;
     this.data[o] = a;
     this.data[o + 1] = b;
     this.data[o + 2] = sa;
     this.data[o + 3] = sb;
-    this.data[o + 4] = flag;
   }
 
   private grow(): void {

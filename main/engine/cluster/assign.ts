@@ -1,0 +1,172 @@
+// Incremental assignment: new faces against the people already known, without re-clustering.
+import { ASSIGN_CANDIDATES, ASSIGN_EXACT_MAX_ROWS, ASSIGN_SUGGESTIONS, HNSW_EF_SEARCH_MIN, HNSW_PROJECTED_DIM } from './constants.ts';
+import { createHnswIndex, type EmbeddingIndex } from './hnsw.ts';
+
+export interface PersonMatch {
+  personId: number;
+  /** L2 distance to the person's nearest exemplar (or centroid). */
+  distance: number;
+}
+
+export interface FaceAssignment {
+  /** Nearest person, or -1 when the library is empty. */
+  personId: number;
+  distance: number;
+  /** distance <= threshold: the face can be assigned automatically. */
+  withinThreshold: boolean;
+  /** Up to `suggestions` distinct people, nearest first (the first is personId). */
+  suggestions: PersonMatch[];
+}
+
+export interface AssignOptions {
+  threshold: number;
+  suggestions?: number;
+}
+
+export interface PersonIndexOptions {
+  /** 'exact' scans every row; 'hnsw' searches an index. Default: exact up to ASSIGN_EXACT_MAX_ROWS rows. */
+  method?: 'exact' | 'hnsw';
+  seed?: number;
+}
+
+/**
+ * People as exemplar rows (several faces per person, or one centroid per person; see personCentroids),
+ * each row labelled with its person id. A face's distance to a person is its distance to the person's
+ * nearest row. Rows can be added and removed as the user confirms or rejects faces.
+ */
+export class PersonIndex {
+  private readonly personOf: number[] = [];
+  private readonly removed = new Set<number>();
+  private rows: Float32Array;
+  private index: EmbeddingIndex | null = null;
+
+  private constructor(
+    readonly dim: number,
+    private readonly method: 'exact' | 'hnsw',
+    private readonly seed: number,
+    capacity: number,
+  ) {
+    this.rows = new Float32Array(Math.max(1, capacity) * dim);
+  }
+
+  /** `vectors`: unit rows, row-major; `personIds[r]`: the person of row r. */
+  static build(vectors: Float32Array, personIds: ArrayLike<number>, dim: number, options: PersonIndexOptions = {}): PersonIndex {
+    const count = personIds.length;
+    if (vectors.length !== count * dim) throw new RangeError(`${vectors.length} floats for ${count} rows of ${dim}`);
+    const method = options.method ?? (count <= ASSIGN_EXACT_MAX_ROWS ? 'exact' : 'hnsw');
+    const people = new PersonIndex(dim, method, options.seed ?? 1, count);
+    if (method === 'hnsw') {
+      const projectedDim = dim > HNSW_PROJECTED_DIM ? HNSW_PROJECTED_DIM : 0;
+      people.index = createHnswIndex(dim, count, { seed: options.seed, projectedDim }, { vectors, n: count });
+    }
+    people.add(vectors, personIds);
+    return people;
+  }
+
+  /** Live rows (added and not removed). */
+  get size(): number {
+    return this.personOf.length - this.removed.size;
+  }
+
+  /** Adds rows; returns their row numbers (for remove). */
+  add(vectors: Float32Array, personIds: ArrayLike<number>): number[] {
+    const { dim } = this;
+    const first = this.personOf.length;
+    const count = personIds.length;
+    if (vectors.length !== count * dim) throw new RangeError(`${vectors.length} floats for ${count} rows of ${dim}`);
+    if ((first + count) * dim > this.rows.length) {
+      const grown = new Float32Array(Math.max((first + count) * dim, this.rows.length * 2));
+      grown.set(this.rows);
+      this.rows = grown;
+    }
+    this.rows.set(vectors.subarray(0, count * dim), first * dim);
+    for (let r = 0; r < count; r++) this.personOf.push(personIds[r]);
+    this.index?.add(vectors, count, first);
+    return Array.from({ length: count }, (_, r) => first + r);
+  }
+
+  remove(row: number): void {
+    if (row < 0 || row >= this.personOf.length || this.removed.has(row)) return;
+    this.removed.add(row);
+    this.index?.remove(row);
+  }
+
+  /** Nearest people for `count` new faces (unit rows). */
+  assign(faces: Float32Array, count: number, options: AssignOptions): FaceAssignment[] {
+    const suggestions = options.suggestions ?? ASSIGN_SUGGESTIONS;
+    const out: FaceAssignment[] = [];
+    for (let f = 0; f < count; f++) {
+      const query = faces.subarray(f * this.dim, (f + 1) * this.dim);
+      const matches = this.method === 'exact' ? this.scan(query, suggestions) : this.searchPeople(query, suggestions);
+      const best = matches[0];
+      out.push({
+        personId: best?.personId ?? -1,
+        distance: best?.distance ?? Infinity,
+        withinThreshold: best !== undefined && best.distance <= options.threshold,
+        suggestions: matches,
+      });
+    }
+    return out;
+  }
+
+  private scan(query: Float32Array, suggestions: number): PersonMatch[] {
+    const { dim, rows } = this;
+    const nearest = new Map<number, number>();
+    for (let r = 0; r < this.personOf.length; r++) {
+      if (this.removed.has(r)) continue;
+      let dot = 0;
+      for (let d = 0, o = r * dim; d < dim; d++) dot += query[d] * rows[o + d];
+      const distance = Math.sqrt(Math.max(0, 2 - 2 * dot));
+      const person = this.personOf[r];
+      if (distance < (nearest.get(person) ?? Infinity)) nearest.set(person, distance);
+    }
+    return topPeople(nearest, suggestions);
+  }
+
+  /** Nearest rows from the index, folded into people; widened once if they name too few people. */
+  private searchPeople(query: Float32Array, suggestions: number): PersonMatch[] {
+    let k = Math.min(this.size, ASSIGN_CANDIDATES);
+    for (;;) {
+      const hit = this.index!.search(query, k, Math.max(HNSW_EF_SEARCH_MIN, k));
+      const nearest = new Map<number, number>();
+      hit.labels.forEach((row, t) => {
+        const person = this.personOf[row];
+        if (hit.distances[t] < (nearest.get(person) ?? Infinity)) nearest.set(person, hit.distances[t]);
+      });
+      if (nearest.size >= suggestions || k >= this.size || k >= 8 * ASSIGN_CANDIDATES) return topPeople(nearest, suggestions);
+      k = Math.min(this.size, 4 * k);
+    }
+  }
+}
+
+function topPeople(nearest: Map<number, number>, count: number): PersonMatch[] {
+  return [...nearest.entries()]
+    .map(([personId, distance]) => ({ personId, distance }))
+    .sort((a, b) => a.distance - b.distance || a.personId - b.personId)
+    .slice(0, count);
+}
+
+/** One L2-normalised mean vector per person, for a compact PersonIndex (ids in first-seen order). */
+export function personCentroids(vectors: Float32Array, personIds: ArrayLike<number>, dim: number): { vectors: Float32Array; personIds: number[] } {
+  const slot = new Map<number, number>();
+  const ids: number[] = [];
+  for (let r = 0; r < personIds.length; r++) {
+    if (!slot.has(personIds[r])) {
+      slot.set(personIds[r], ids.length);
+      ids.push(personIds[r]);
+    }
+  }
+  const sums = new Float64Array(ids.length * dim);
+  for (let r = 0; r < personIds.length; r++) {
+    const s = slot.get(personIds[r])! * dim;
+    for (let d = 0; d < dim; d++) sums[s + d] += vectors[r * dim + d];
+  }
+  const out = new Float32Array(ids.length * dim);
+  for (let p = 0; p < ids.length; p++) {
+    let norm = 0;
+    for (let d = 0; d < dim; d++) norm += sums[p * dim + d] ** 2;
+    const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
+    for (let d = 0; d < dim; d++) out[p * dim + d] = sums[p * dim + d] * inv;
+  }
+  return { vectors: out, personIds: ids };
+}
