@@ -111,6 +111,7 @@ export const chineseWhispersClusterer: Clusterer = {
     const constraints = prepareConstraints(input);
     const lists = findNeighbours(input.vectors, input.n, input.dim, options.k ?? CHINESE_WHISPERS_K, options.threshold, {
       seed: options.seed,
+      searchAll: true,
     });
     const key = chineseWhispers(buildFaceGraph(lists), constraints, options.seed ?? 1);
     return finishLabels(key, options.minClusterSize ?? 1);

@@ -50,7 +50,7 @@ export const dbscanClusterer: Clusterer = {
     const constraints = prepareConstraints(input);
     const minFaces = options.minClusterSize ?? DBSCAN_MIN_FACES;
     const k = Math.max(options.k ?? DBSCAN_K, minFaces - 1);
-    const lists = findNeighbours(input.vectors, input.n, input.dim, k, options.threshold, { seed: options.seed });
+    const lists = findNeighbours(input.vectors, input.n, input.dim, k, options.threshold, { seed: options.seed, searchAll: true });
     // minPts already decided what is noise; a cluster split by cannot-links may be smaller.
     return finishLabels(dbscan(buildFaceGraph(lists), constraints, minFaces), 1);
   },

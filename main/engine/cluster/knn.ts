@@ -22,7 +22,11 @@ export interface NeighbourOptions extends HnswParams {
   method?: 'exact' | 'hnsw';
   /** HNSW search beam; default max(2k, HNSW_EF_SEARCH_MIN). Default projectedDim: HNSW_PROJECTED_DIM. */
   efSearch?: number;
-  /** Search every row instead of starting from HNSW's own bottom-layer links (slower; for comparison). */
+  /**
+   * Search every row instead of starting from HNSW's own bottom-layer links. Slower, but the lists are
+   * then close to the true k nearest; the links are chosen for navigability and include some longer
+   * edges a true kNN list would drop, harmless as merge candidates but not as votes or density counts.
+   */
   searchAll?: boolean;
 }
 
