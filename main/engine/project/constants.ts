@@ -50,13 +50,23 @@ export const PLACEMENT_BATCH = 2000;
 /** The in-thread projector yields to the event loop (progress, abort) at least this often, in ms. */
 export const YIELD_INTERVAL_MS = 50;
 
-/** Largest number of faces fitted directly; above it a stratified sample is fitted and the rest placed. */
+/**
+ * Largest number of faces fitted directly; above it a stratified sample of this size is fitted and the
+ * rest placed (UMAP_PLACEMENT; t-SNE: placement.ts). Measured whole fits on this 2-core machine
+ * (shared, load ~10), 192-d synthetic faces, time / peak RSS:
+ *   UMAP   5k 19 s / 372 MB, 10k 35 s / 600 MB, 20k 63 s / 1.19 GB: linear, ~3 ms and ~57 KB a face
+ *          (umap-js keeps its graphs as Maps of string keys), so 50k whole would need ~3 GB;
+ *          20k bounds memory near 1.2 GB and time near a minute.
+ *   t-SNE  5k 21 s / 172 MB, 10k 47 s / 209 MB, 20k 124 s / 272 MB: memory is small but time grows
+ *          faster than n (n log n per iteration, 1,000 iterations), so 10k keeps the fit under a minute.
+ */
 export const MAX_FIT = { umap: 20_000, tsne: 10_000 } as const;
 
 /**
  * How a sampled UMAP map places the faces left out of the fit: umap-js `transform` (the default asked
  * for) or 'neighbour-median' (placement.ts, as for t-SNE). Measured on 25,000 synthetic faces with
- * 10,000 fitted: neighbourIdentity 0.53 with transform (24.9 s) against 0.87 with the median (11.0 s):
+ * 10,000 fitted: neighbourIdentity 0.53 with transform (24.9 s) against 0.87 with the median (11.0 s);
+ * bench:map at 50,000 (20,000 fitted): 0.34 in 128 s against 0.72 in 73 s (the 192-d space: 0.94).
  * transform starts each face at the plain weighted mean of its 15 neighbours, which a few wrong
  * neighbours drag off its identity, and its 67 epochs do not bring it back.
  */

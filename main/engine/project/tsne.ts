@@ -12,7 +12,6 @@ import {
   TSNE_THETA,
 } from './constants.ts';
 import type { NeighbourGraph } from './knn.ts';
-import { nearestNeighbours } from './knn.ts';
 import { QuadTree } from './quadtree.ts';
 import { gaussianRandom, seededRandom } from './random.ts';
 
@@ -147,19 +146,4 @@ export class BarnesHutTsne {
   positions(): Float32Array {
     return Float32Array.from(this.y);
   }
-}
-
-/** Runs t-SNE to completion on L2-normalised vectors (n x dim). */
-export function tsne(
-  vectors: Float32Array,
-  n: number,
-  dim: number,
-  seed: number,
-  settings: Partial<TsneSettings> = {},
-): Float32Array {
-  const perplexity = settings.perplexity ?? TSNE_PERPLEXITY;
-  const graph = nearestNeighbours(vectors, n, dim, tsneNeighbourCount(perplexity, n), seed);
-  const run = new BarnesHutTsne(graph, seed, settings);
-  while (!run.done) run.step();
-  return run.positions();
 }

@@ -1,7 +1,7 @@
 // UMAP through umap-js: a seeded fit on precomputed exact/HNSW neighbours, then `transform` for faces left out of the fit.
 import { UMAP } from 'umap-js';
 import { UMAP_MIN_DIST, UMAP_NEIGHBOURS } from './constants.ts';
-import { NeighbourIndex, nearestNeighbours, type NeighbourGraph } from './knn.ts';
+import { NeighbourIndex, type NeighbourGraph } from './knn.ts';
 import { seededRandom } from './random.ts';
 import { toRowArrays } from './vectors.ts';
 
@@ -166,13 +166,4 @@ export class UmapFit {
       }
     };
   }
-}
-
-/** Runs UMAP to completion on L2-normalised vectors (n x dim). */
-export function umap(vectors: Float32Array, n: number, dim: number, seed: number, settings: Partial<UmapSettings> = {}): Float32Array {
-  const merged = { ...defaultUmapSettings, ...settings };
-  const graph = nearestNeighbours(vectors, n, dim, umapNeighbourCount(merged, n), seed);
-  const fit = new UmapFit(vectors, n, dim, graph, seed, merged);
-  while (!fit.done) fit.step();
-  return fit.positions();
 }
