@@ -27,15 +27,3 @@ export function toRowArrays(vectors: Float32Array, n: number, dim: number): numb
   for (let i = 0; i < n; i++) rows[i] = Array.from(vectors.subarray(i * dim, i * dim + dim));
   return rows;
 }
-
-/** Squared Euclidean distance between row i of `a` and row j of `b`. */
-export function squaredDistance(a: Float32Array, i: number, b: Float32Array, j: number, dim: number): number {
-  const ai = i * dim;
-  const bj = j * dim;
-  let sum = 0;
-  for (let d = 0; d < dim; d++) {
-    const diff = a[ai + d] - b[bj + d];
-    sum += diff * diff;
-  }
-  return sum;
-}
