@@ -1,18 +1,13 @@
 // Runs one job on a worker thread beside this file (`<name>.ts` from sources, `<name>.js` when bundled):
 // progress messages go to a callback, the result or error settles the promise, abort terminates the thread.
-import { startWorker } from '../engine/engine.ts';
+import { startWorker, workerEntry } from '../engine/workers.ts';
 
 export type JobMessage<P, R> = { type: 'progress'; progress: P } | { type: 'done'; result: R } | { type: 'error'; message: string };
-
-export function workerEntry(name: string): URL {
-  const ext = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  return new URL(`./${name}${ext}`, import.meta.url);
-}
 
 export function runWorkerJob<P, R>(name: string, data: object, opts: { onProgress?: (p: P) => void; signal?: AbortSignal; transfer?: ArrayBuffer[] } = {}): Promise<R> {
   return new Promise<R>((resolve, reject) => {
     if (opts.signal?.aborted) return reject(new DOMException('the job was cancelled', 'AbortError'));
-    const worker = startWorker(workerEntry(name), data);
+    const worker = startWorker(workerEntry(name, import.meta.url), data);
     let settled = false;
     const finish = (fn: () => void): void => {
       if (settled) return;

@@ -1,7 +1,8 @@
 // The face engine: a pool of worker threads, each with its own tfjs, detector and embedder, so inference
 // uses every core and never blocks the caller. Photos are queued and handed to the least busy worker.
 import os from 'node:os';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { startWorker, workerEntry } from './workers.ts';
 import { ENGINE_DEFAULTS } from '../../shared/settings.ts';
 import type { BackendInfo, BackendName } from './backend.ts';
 import type { PhotoAnalyseOptions, WorkerRequest, WorkerResponse, WorkerSetup } from './analyse.ts';
@@ -49,17 +50,8 @@ interface Slot {
 /** Each worker takes at most this many photos at once: one computing, one decoding ahead. */
 const PER_WORKER = 2;
 
-/** Starts `entry` (a worker module beside the caller) as a thread; from .ts sources through the tsx boot file. */
-export function startWorker(entry: URL, workerData: object): Worker {
-  if (entry.pathname.endsWith('.ts')) {
-    return new Worker(new URL('./worker-boot.mjs', import.meta.url), { workerData: { ...workerData, __entry: entry.href } });
-  }
-  return new Worker(entry, { workerData });
-}
-
 function workerUrl(): URL {
-  const url = new URL(import.meta.url);
-  return new URL(`./worker${url.pathname.endsWith('.ts') ? '.ts' : '.js'}`, url);
+  return workerEntry('worker', import.meta.url);
 }
 
 function rebuildError(e: { name: string; code?: string; message: string }): Error {

@@ -1,9 +1,5 @@
 // Projects face embeddings to a 2-D map (UMAP or t-SNE), sampling large libraries, in-thread or in a worker.
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import path from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import { startWorker, workerEntry } from '../workers.ts';
 import { MAX_FIT, PLACEMENT_BATCH, PLACEMENT_NEIGHBOURS, UMAP_PLACEMENT, YIELD_INTERVAL_MS } from './constants.ts';
 import { NeighbourIndex, nearestNeighbours } from './knn.ts';
 import { normaliseLayout } from './layout.ts';
@@ -149,27 +145,6 @@ export async function project(vectors: Float32Array, n: number, dim: number, opt
   return normaliseLayout(coordinates, n);
 }
 
-/**
- * How to start the worker entry beside this file. Compiled, it is worker.js. Run from source, worker.ts
- * needs tsx's loader, and `execArgv: ['--import', 'tsx']` does not reach a worker's entry module on
- * Node 20 (nodejs/node#47747, tsx#354: ERR_UNKNOWN_FILE_EXTENSION), so a small eval'd bootstrap
- * registers tsx's ESM hooks in the worker first and then imports worker.ts.
- */
-function workerLaunch(): { entry: string | URL; eval: boolean } {
-  const entry = new URL(import.meta.url.endsWith('.ts') ? './worker.ts' : './worker.js', import.meta.url);
-  if (!import.meta.url.endsWith('.ts')) return { entry, eval: false };
-  const require = createRequire(import.meta.url);
-  const manifestPath = require.resolve('tsx/package.json');
-  const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as {
-    exports: Record<string, { import?: { default?: string } }>;
-  };
-  const apiPath = manifest.exports['./esm/api']?.import?.default;
-  if (!apiPath) throw new Error('tsx has no ESM register API: cannot run the .ts projection worker');
-  const tsxApi = pathToFileURL(path.join(path.dirname(manifestPath), apiPath)).href;
-  const bootstrap = `import(${JSON.stringify(tsxApi)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(entry.href)}); });`;
-  return { entry: bootstrap, eval: true };
-}
-
 export interface WorkerRequest {
   vectors: Float32Array;
   n: number;
@@ -201,10 +176,10 @@ export function projectInWorker(
     dim,
     options: { ...rest, groups: groups ? Int32Array.from(groups) : undefined },
   };
-  const launch = workerLaunch();
+
   const transferList = [request.vectors.buffer as ArrayBuffer];
   if (request.options.groups instanceof Int32Array) transferList.push(request.options.groups.buffer as ArrayBuffer);
-  const worker = new Worker(launch.entry, { eval: launch.eval, workerData: request, transferList });
+  const worker = startWorker(workerEntry('projection-worker', import.meta.url), request, transferList);
   return new Promise<Float32Array>((resolve, reject) => {
     let settled = false;
     const finish = (action: () => void) => {
