@@ -1,5 +1,12 @@
 // Incremental assignment: new faces against the people already known, without re-clustering.
-import { ASSIGN_CANDIDATES, ASSIGN_EXACT_MAX_ROWS, ASSIGN_SUGGESTIONS, HNSW_EF_SEARCH_MIN, HNSW_PROJECTED_DIM } from './constants.ts';
+import {
+  ASSIGN_CANDIDATES,
+  ASSIGN_EF,
+  ASSIGN_EXACT_MAX_ROWS,
+  ASSIGN_RUNNER_UP_ROWS,
+  ASSIGN_SUGGESTIONS,
+  HNSW_PROJECTED_DIM,
+} from './constants.ts';
 import { createHnswIndex, type EmbeddingIndex } from './hnsw.ts';
 
 export interface PersonMatch {
@@ -81,7 +88,8 @@ export class PersonIndex {
     }
     this.rows.set(vectors.subarray(0, count * dim), first * dim);
     for (let r = 0; r < count; r++) this.personOf.push(personIds[r]);
-    this.index?.add(vectors, count, first);
+    // The index gets our own copy, so the caller may reuse its array.
+    this.index?.add(this.rows.subarray(first * dim, (first + count) * dim), count, first);
     return Array.from({ length: count }, (_, r) => first + r);
   }
 
@@ -123,19 +131,26 @@ export class PersonIndex {
     return topPeople(nearest, suggestions);
   }
 
-  /** Nearest rows from the index, folded into people; widened once if they name too few people. */
+  /**
+   * Nearest rows from the index, folded into people. A person with many exemplars can fill all the
+   * nearest rows, so the runners-up come from a second search that only accepts other people's rows.
+   */
   private searchPeople(query: Float32Array, suggestions: number): PersonMatch[] {
-    let k = Math.min(this.size, ASSIGN_CANDIDATES);
-    for (;;) {
-      const hit = this.index!.search(query, k, Math.max(HNSW_EF_SEARCH_MIN, k));
-      const nearest = new Map<number, number>();
+    const index = this.index!;
+    const nearest = new Map<number, number>();
+    const fold = (hit: { labels: number[]; distances: number[] }): void => {
       hit.labels.forEach((row, t) => {
         const person = this.personOf[row];
         if (hit.distances[t] < (nearest.get(person) ?? Infinity)) nearest.set(person, hit.distances[t]);
       });
-      if (nearest.size >= suggestions || k >= this.size || k >= 8 * ASSIGN_CANDIDATES) return topPeople(nearest, suggestions);
-      k = Math.min(this.size, 4 * k);
+    };
+    const k = Math.min(this.size, ASSIGN_CANDIDATES);
+    fold(index.search(query, k, Math.max(ASSIGN_EF, k)));
+    if (nearest.size < suggestions) {
+      const missing = suggestions - nearest.size;
+      fold(index.search(query, missing * ASSIGN_RUNNER_UP_ROWS, ASSIGN_EF, (row) => !nearest.has(this.personOf[row])));
     }
+    return topPeople(nearest, suggestions);
   }
 }
 

@@ -89,24 +89,41 @@ export function mergeByAverageLinkage(graph: FaceGraph, faces: FaceVectors, cons
   const cannot = new CannotLinkSets(n, constraints.cannotLink, rootOf);
   const stamp = new Int32Array(n);
   const heap = new PairHeap();
-  const offer = (a: number, b: number, link: ClusterLink): void => {
-    const d = Math.sqrt(Math.max(0, 2 - (2 * link.pairDot) / (size[a] * size[b])));
-    // Pairs above the threshold wait: their distance is pushed again whenever either cluster changes.
-    if (d <= threshold) heap.push(d, a, b, stamp[a], stamp[b]);
+  const distanceOf = (a: number, b: number, link: ClusterLink): number =>
+    Math.sqrt(Math.max(0, 2 - (2 * link.pairDot) / (size[a] * size[b])));
+  // One heap record per cluster: its nearest mergeable neighbour (ties: smaller root). The linkage is
+  // reducible, d(A+B, C) >= min(d(A, C), d(B, C)), so a cluster's nearest distance never decreases
+  // while others merge: a record is a lower bound, re-checked when it comes out of the heap. A cluster
+  // whose nearest is above the threshold can never merge, so it gets no record.
+  const pushNearest = (a: number): void => {
+    const map = adjacency[a];
+    if (!map) return;
+    let best = Infinity;
+    let partner = -1;
+    for (const [c, link] of map) {
+      const d = distanceOf(a, c, link);
+      if (d > threshold || d > best || (d === best && c > partner)) continue;
+      if (cannot.blocked(a, c, rootOf)) continue;
+      best = d;
+      partner = c;
+    }
+    if (partner >= 0) heap.push(best, a, partner, stamp[a], stamp[partner]);
   };
-  for (let r = 0; r < n; r++) {
-    const map = adjacency[r];
-    if (map) for (const [c, link] of map) if (r < c) offer(r, c, link);
-  }
+  for (let r = 0; r < n; r++) pushNearest(r);
 
   let merges = 0;
   while (heap.size > 0) {
     const a = heap.topA;
     const b = heap.topB;
-    const current = heap.topStampA === stamp[a] && heap.topStampB === stamp[b];
+    const ownerCurrent = heap.topStampA === stamp[a] && clusters.parent[a] === a;
+    const partnerCurrent = heap.topStampB === stamp[b] && clusters.parent[b] === b;
     heap.pop();
-    if (!current || clusters.parent[a] !== a || clusters.parent[b] !== b) continue;
-    if (cannot.blocked(a, b, rootOf)) continue;
+    // A changed owner has pushed a fresh record already; a changed partner means: look again.
+    if (!ownerCurrent) continue;
+    if (!partnerCurrent || cannot.blocked(a, b, rootOf)) {
+      pushNearest(a);
+      continue;
+    }
 
     merges++;
     // The cluster with more neighbours survives, so fewer map entries move.
@@ -141,7 +158,7 @@ export function mergeByAverageLinkage(graph: FaceGraph, faces: FaceVectors, cons
     cannot.merge(keep, gone);
     stamp[keep]++;
     stamp[gone]++;
-    for (const [c, link] of keepMap) offer(keep, c, link);
+    pushNearest(keep);
   }
 
   const key = new Int32Array(n);

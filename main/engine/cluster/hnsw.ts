@@ -22,11 +22,17 @@ export interface HnswParams {
 export interface EmbeddingIndex {
   readonly dim: number;
   readonly size: number;
-  /** Adds `count` rows labelled firstLabel, firstLabel + 1, ... (labels must be new). */
+  /**
+   * Adds `count` rows labelled firstLabel, firstLabel + 1, ... (labels must be new). A first batch that
+   * fills the capacity is kept by reference: the caller must not change those rows afterwards.
+   */
   add(vectors: Float32Array, count: number, firstLabel: number): void;
   remove(label: number): void;
-  /** Up to `k` nearest labels with exact L2 distances, nearest first; `ef` is the search beam. */
-  search(query: Float32Array, k: number, ef: number): { labels: number[]; distances: number[] };
+  /**
+   * Up to `k` nearest labels with exact L2 distances, nearest first; `ef` is the search beam. `accept`
+   * limits the answer to some labels (the walk still passes through the others).
+   */
+  search(query: Float32Array, k: number, ef: number, accept?: (label: number) => boolean): { labels: number[]; distances: number[] };
   /** Exact L2 distance between a query and a stored row. */
   distanceTo(query: Float32Array, label: number): number;
   /**
@@ -50,8 +56,8 @@ export function createHnswIndex(dim: number, capacity: number, params: HnswParam
   let capacityNow = Math.max(1, capacity);
   index.initIndex(capacityNow, params.m ?? HNSW_M, params.efConstruction ?? HNSW_EF_CONSTRUCTION, params.seed ?? 100);
 
-  // Full rows by label, for exact re-ranking.
-  let stored = new Float32Array(capacityNow * dim);
+  // Full rows by label, for exact re-ranking (allocated on first use unless the first batch is adopted).
+  let stored: Float32Array = new Float32Array(0);
   let size = 0;
   let currentEf = -1;
   const row = new Array<number>(graphDim);
@@ -76,11 +82,15 @@ export function createHnswIndex(dim: number, capacity: number, params: HnswParam
       if (needed > capacityNow) {
         capacityNow = Math.max(needed, Math.ceil(capacityNow * 1.5));
         index.resizeIndex(capacityNow);
+      }
+      if (stored.length < capacityNow * dim && !(size === 0 && firstLabel === 0 && count === capacityNow)) {
         const grown = new Float32Array(capacityNow * dim);
         grown.set(stored);
         stored = grown;
       }
-      stored.set(vectors.subarray(0, count * dim), firstLabel * dim);
+      // The first batch filling the whole capacity is kept by reference (no copy of a large library).
+      if (size === 0 && firstLabel === 0 && count === capacityNow && vectors.length === count * dim) stored = vectors;
+      else stored.set(vectors.subarray(0, count * dim), firstLabel * dim);
       const rows = graphRows(vectors, count);
       for (let i = 0; i < count; i++) index.addPoint(toArray(rows, i * graphDim), firstLabel + i);
       size += count;
@@ -93,7 +103,7 @@ export function createHnswIndex(dim: number, capacity: number, params: HnswParam
     bottomLayerLinks() {
       return readBottomLayerLinks((file) => index.writeIndexSync(file), size, graphDim);
     },
-    search(query, k, ef) {
+    search(query, k, ef, accept) {
       if (size === 0 || k <= 0) return { labels: [], distances: [] };
       const candidates = Math.min(size, projection ? k * HNSW_RERANK_FACTOR : k);
       const beam = Math.max(ef, candidates);
@@ -101,7 +111,7 @@ export function createHnswIndex(dim: number, capacity: number, params: HnswParam
         index.setEf(beam);
         currentEf = beam;
       }
-      const hit = index.searchKnn(toArray(graphRows(query, 1), 0), candidates);
+      const hit = index.searchKnn(toArray(graphRows(query, 1), 0), candidates, accept);
       const labels = hit.neighbors;
       const distances = labels.map((label) => exactDistance(query, label));
       const order = labels.map((_, t) => t).sort((x, y) => distances[x] - distances[y] || labels[x] - labels[y]);

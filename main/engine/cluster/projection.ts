@@ -9,6 +9,8 @@ export interface Projection {
   axes: Float64Array;
   /** Share of the sample's variance the axes keep, 0..1. */
   keptVariance: number;
+  /** Single-precision copy of the axes, made on first projection. */
+  axes32?: Float32Array;
 }
 
 /** PCA from the covariance of up to `sampleSize` rows drawn with a seeded generator. */
@@ -59,12 +61,36 @@ export function fitProjection(
 
 /** Projects `count` rows (or one query) onto the axes. */
 export function project(p: Projection, vectors: Float32Array, count: number): Float32Array {
-  const { inDim, outDim, mean, axes } = p;
+  const { inDim, outDim, mean } = p;
+  const axes = (p.axes32 ??= Float32Array.from(p.axes));
   const out = new Float32Array(count * outDim);
-  const x = new Float64Array(inDim);
+  const x = new Float32Array(inDim);
   for (let i = 0; i < count; i++) {
     for (let d = 0; d < inDim; d++) x[d] = vectors[i * inDim + d] - mean[d];
-    for (let o = 0; o < outDim; o++) {
+    let o = 0;
+    // Four axes per sweep over x: each x[d] load serves four dot products.
+    for (; o + 3 < outDim; o += 4) {
+      const a0 = o * inDim;
+      const a1 = a0 + inDim;
+      const a2 = a1 + inDim;
+      const a3 = a2 + inDim;
+      let s0 = 0;
+      let s1 = 0;
+      let s2 = 0;
+      let s3 = 0;
+      for (let d = 0; d < inDim; d++) {
+        const v = x[d];
+        s0 += axes[a0 + d] * v;
+        s1 += axes[a1 + d] * v;
+        s2 += axes[a2 + d] * v;
+        s3 += axes[a3 + d] * v;
+      }
+      out[i * outDim + o] = s0;
+      out[i * outDim + o + 1] = s1;
+      out[i * outDim + o + 2] = s2;
+      out[i * outDim + o + 3] = s3;
+    }
+    for (; o < outDim; o++) {
       let s = 0;
       for (let d = 0, a = o * inDim; d < inDim; d++) s += axes[a + d] * x[d];
       out[i * outDim + o] = s;
