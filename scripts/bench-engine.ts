@@ -84,8 +84,8 @@ function accuracy(main: Main) {
     const a = main.get(path.join(facesRoot, p.a.name, String(p.a.image)));
     const b = main.get(path.join(facesRoot, p.b.name, String(p.b.image)));
     if (!a || !b) missing++;
-    // A pair whose face was not found is answered wrongly, whatever the threshold.
-    d.push(a && b ? l2distance(a, b) : p.same ? 4 : 0);
+    // A pair whose face was not found is answered wrongly, whatever the threshold (NaN: see crossValidate).
+    d.push(a && b ? l2distance(a, b) : NaN);
     s.push(p.same);
     f.push(p.fold);
   }

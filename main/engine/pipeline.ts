@@ -147,7 +147,7 @@ export function alignedCrops(image: RgbImage, faces: DetectedFace[], embedder: E
 export async function embedFaces(image: RgbImage, faces: DetectedFace[], embedder: AnyEmbedder, flip: boolean): Promise<{ embedding: Float32Array; crop: Float32Array }[]> {
   if (isFused(embedder)) {
     const perPart: { embedding: Float32Array; crop: Float32Array }[][] = [];
-    for (const part of embedder.parts) perPart.push(await embedFaces(image, faces, part.embedder, flip));
+    for (const part of embedder.parts) perPart.push(await embedFaces(image, faces, part.embedder, flip && part.flip !== false));
     return faces.map((_, i) => ({ embedding: embedder.combine(perPart.map((p) => p[i].embedding)), crop: perPart[0][i].crop }));
   }
   const crops = alignedCrops(image, faces, embedder, flip);

@@ -79,3 +79,16 @@ describe('calibration', () => {
     expect(() => compareEmbeddings(new Float32Array(2), new Float32Array(3), { threshold: 1, a: 1, b: 1 })).toThrow(/different sizes/);
   });
 });
+
+describe('pairs that could not be compared', () => {
+  it('count as wrong answers without steering the threshold', () => {
+    // Fold 0: two found pairs (right at any threshold between 0.3 and 0.7) and one missing pair -> 2/3.
+    const dist = [0.2, 0.8, NaN, 0.3, 0.7, 0.25, 0.9];
+    const same = [true, false, true, true, false, true, false];
+    const r = crossValidate(dist, same, [0, 0, 0, 1, 1, 1, 1], 2);
+    expect(r.perFold[0].accuracy).toBeCloseTo(2 / 3, 12);
+    expect(r.perFold[1].accuracy).toBe(1);
+    expect(r.pairs).toBe(7);
+    expect(r.auc).toBe(1);
+  });
+});

@@ -6,6 +6,8 @@ import type { Embedder } from './embedder.ts';
 export interface EmbedderPart {
   embedder: Embedder;
   weight: number;
+  /** false: never flip-average this part, whatever the pipeline's flip setting (cost without gain). */
+  flip?: boolean;
 }
 
 export class FusedEmbedder {

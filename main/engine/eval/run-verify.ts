@@ -88,17 +88,18 @@ export async function runVerifyEval(engine: FaceEngine, opts: VerifyEvalOptions,
     opts.onProgress?.(++done, files.size);
   }));
 
-  // A pair with an unreadable image counts as a wrong answer, as a failed comparison would for a user.
+  // A pair with an unreadable image counts as a wrong answer (NaN), as a failed comparison would for a user.
   const distances: number[] = [], same: boolean[] = [], foldOf: number[] = [];
   for (const p of pairs) {
     const a = embeddings.get(lfwImagePath(opts.root, p.a));
     const b = embeddings.get(lfwImagePath(opts.root, p.b));
-    distances.push(a && b ? l2distance(a, b) : p.same ? 4 : 0);
+    distances.push(a && b ? l2distance(a, b) : NaN);
     same.push(p.same);
     foldOf.push(p.fold);
   }
   const report = crossValidate(distances, same, foldOf, folds);
-  const { a, b } = fitPlatt(distances, same);
+  const compared = distances.map((_, i) => i).filter((i) => !Number.isNaN(distances[i]));
+  const { a, b } = fitPlatt(compared.map((i) => distances[i]), compared.map((i) => same[i]));
   return {
     ...report,
     noFace,

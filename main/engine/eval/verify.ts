@@ -174,27 +174,39 @@ export interface VerifyReport {
   perFold: FoldReport[];
 }
 
-/** Ten-fold cross-validated accuracy: each fold is scored at the threshold that is best on the others. */
+/**
+ * Ten-fold cross-validated accuracy: each fold is scored at the threshold that is best on the others.
+ * A NaN distance marks a pair that could not be compared (no face, unreadable image): it is left out of
+ * threshold choice and AUC, and counted as a wrong answer in its fold's accuracy.
+ */
 export function crossValidate(distances: number[], same: boolean[], foldOf: number[], folds: number): VerifyReport {
   const perFold: FoldReport[] = [];
+  const found = (i: number) => !Number.isNaN(distances[i]);
   for (let f = 0; f < folds; f++) {
     const trainD: number[] = [], trainS: boolean[] = [], testD: number[] = [], testS: boolean[] = [];
+    let missing = 0;
     foldOf.forEach((k, i) => {
-      if (k === f) { testD.push(distances[i]); testS.push(same[i]); } else { trainD.push(distances[i]); trainS.push(same[i]); }
+      if (k === f) {
+        if (found(i)) { testD.push(distances[i]); testS.push(same[i]); } else missing++;
+      } else if (found(i)) { trainD.push(distances[i]); trainS.push(same[i]); }
     });
-    if (!testD.length) continue;
+    const pairs = testD.length + missing;
+    if (!pairs) continue;
     const { threshold } = bestThreshold(trainD, trainS);
-    perFold.push({ fold: f, threshold, accuracy: accuracyAt(testD, testS, threshold), pairs: testD.length });
+    perFold.push({ fold: f, threshold, accuracy: (accuracyAt(testD, testS, threshold) * testD.length) / pairs, pairs });
   }
   const accs = perFold.map((p) => p.accuracy);
   const mean = accs.reduce((s, a) => s + a, 0) / (accs.length || 1);
   const std = Math.sqrt(accs.reduce((s, a) => s + (a - mean) ** 2, 0) / (accs.length || 1));
+  const keep = distances.map((_, i) => i).filter(found);
+  const d = keep.map((i) => distances[i]);
+  const s = keep.map((i) => same[i]);
   return {
     accuracy: { mean, std },
-    auc: rocAuc(distances, same),
+    auc: rocAuc(d, s),
     pairs: distances.length,
     folds: perFold.length,
-    threshold: bestThreshold(distances, same).threshold,
+    threshold: bestThreshold(d, s).threshold,
     perFold,
   };
 }
