@@ -1,7 +1,6 @@
 // Map commands: map (project the library's faces to 2-D), eval map (how faithful each projection is).
 import type { Command } from 'commander';
 import { existsSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { CliError, printJson, progressLine } from '../output.ts';
 import { addEngineFlags, engineOptions, type EngineFlags } from './engine.ts';
 import { addDbFlag, openCatalog, type DbFlags } from './library.ts';
@@ -65,25 +64,12 @@ export function registerMapCommands(program: Command, evalCmd: Command): void {
     .action(async (o: EngineFlags & { root: string; k: string; seed: string; json?: boolean }) => {
       if (!existsSync(o.root)) throw new CliError(`root not found: ${o.root}`);
       const { createFaceEngine } = await import('../../engine/engine.ts');
-      const { listIdentities } = await import('../../engine/eval/verify.ts');
-      const { mainFaceIndex } = await import('../../engine/pipeline.ts');
+      const { embedIdentityFolders } = await import('../../engine/eval/identity-embeddings.ts');
       const { project } = await import('../../engine/project/projector.ts');
       const { neighbourIdentity } = await import('../../engine/project/faithfulness.ts');
       const engine = await createFaceEngine(engineOptions(o));
       try {
-        const files = [...listIdentities(o.root)].flatMap(([name, fs]) => fs.map((f) => ({ name, file: path.join(o.root, name, f) })));
-        const bar = progressLine('embedding');
-        let done = 0;
-        const embedded = (await Promise.all(files.map(async ({ name, file }) => {
-          const r = await engine.analyzePhoto(file, { fallback: 'centre' }).catch(() => null);
-          bar(++done, files.length);
-          const m = r ? mainFaceIndex(r.faces, r.width, r.height) : -1;
-          return m >= 0 ? { name, v: r!.faces[m].embedding } : null;
-        }))).filter((e): e is { name: string; v: Float32Array } => e !== null);
-        const dim = embedded[0].v.length;
-        const vectors = new Float32Array(embedded.length * dim);
-        embedded.forEach((e, i) => vectors.set(e.v, i * dim));
-        const labels = embedded.map((e) => e.name);
+        const { vectors, dim, labels } = await embedIdentityFolders(engine, o.root, progressLine('embedding'));
         const k = Number(o.k);
         // Small identities cap the score: a face whose identity has m faces can share at most m - 1 of k neighbours.
         const sizes = new Map<string, number>();
@@ -94,11 +80,11 @@ export function registerMapCommands(program: Command, evalCmd: Command): void {
         };
         for (const method of ['umap', 'tsne'] as const) {
           const t0 = performance.now();
-          const xy = await project(vectors, embedded.length, dim, { method, seed: Number(o.seed) });
+          const xy = await project(vectors, labels.length, dim, { method, seed: Number(o.seed) });
           result[method] = { neighbourIdentity: neighbourIdentity(xy, 2, labels, k), seconds: (performance.now() - t0) / 1000 };
         }
-        console.log(`${embedded.length} faces of ${new Set(labels).size} identities, k=${k}: original ${result.original.neighbourIdentity.toFixed(3)}, UMAP ${result.umap.neighbourIdentity.toFixed(3)}, t-SNE ${result.tsne.neighbourIdentity.toFixed(3)} (ceiling ${ceiling.toFixed(3)}: identities with fewer than k+1 faces cannot fill k neighbours)`);
-        if (o.json) printJson({ ...result, ceiling, faces: embedded.length, k, modelId: engine.modelId });
+        console.log(`${labels.length} faces of ${new Set(labels).size} identities, k=${k}: original ${result.original.neighbourIdentity.toFixed(3)}, UMAP ${result.umap.neighbourIdentity.toFixed(3)}, t-SNE ${result.tsne.neighbourIdentity.toFixed(3)} (ceiling ${ceiling.toFixed(3)}: identities with fewer than k+1 faces cannot fill k neighbours)`);
+        if (o.json) printJson({ ...result, ceiling, faces: labels.length, k, modelId: engine.modelId });
       } finally {
         await engine.close();
       }

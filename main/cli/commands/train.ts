@@ -1,7 +1,6 @@
 // Training commands: train (personalise the embedding on confirmed people), eval train.
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { CliError, pct, printJson, progressLine } from '../output.ts';
 import { addEngineFlags, engineOptions, type EngineFlags } from './engine.ts';
 import { addDbFlag, openCatalog, type DbFlags } from './library.ts';
@@ -75,35 +74,22 @@ export function registerTrainCommands(program: Command, evalCmd: Command): void 
       checkLoss(o.loss);
       if (!existsSync(o.root)) throw new CliError(`root not found: ${o.root}`);
       const { createFaceEngine } = await import('../../engine/engine.ts');
-      const { listIdentities } = await import('../../engine/eval/verify.ts');
-      const { mainFaceIndex } = await import('../../engine/pipeline.ts');
+      const { embedIdentityFolders } = await import('../../engine/eval/identity-embeddings.ts');
       const { evalTrain } = await import('../../engine/train/evalTrain.ts');
       const { initBackend } = await import('../../engine/backend.ts');
       const engine = await createFaceEngine(engineOptions(o));
       try {
-        const files = [...listIdentities(o.root)].flatMap(([name, fs]) => fs.map((f) => ({ name, file: path.join(o.root, name, f) })));
-        const bar = progressLine('embedding');
-        let done = 0;
-        const embedded = await Promise.all(files.map(async ({ name, file }) => {
-          const r = await engine.analyzePhoto(file, { fallback: 'centre' }).catch(() => null);
-          bar(++done, files.length);
-          const m = r ? mainFaceIndex(r.faces, r.width, r.height) : -1;
-          return m >= 0 ? { name, v: r!.faces[m].embedding } : null;
-        }));
-        const ok = embedded.filter((e): e is { name: string; v: Float32Array } => e !== null);
-        const dim = ok[0].v.length;
-        const vectors = new Float32Array(ok.length * dim);
-        ok.forEach((e, i) => vectors.set(e.v, i * dim));
+        const data = await embedIdentityFolders(engine, o.root, progressLine('embedding'));
         await initBackend();
-        const steps = stepsFor(o, ok.length, 256);
-        const r = await evalTrain({ vectors, dim, labels: ok.map((e) => e.name) }, { loss: o.loss, seed: Number(o.seed), embeddingModelId: engine.modelId, ...(steps ? { steps } : {}) });
+        const steps = stepsFor(o, data.labels.length, 256);
+        const r = await evalTrain(data, { loss: o.loss, seed: Number(o.seed), embeddingModelId: engine.modelId, ...(steps ? { steps } : {}) });
         const err = (x: number) => 1 - x;
         const reduction = (b: number, a: number) => (err(b) > 0 ? (err(b) - err(a)) / err(b) : 0);
-        console.log(`${o.loss} on ${engine.modelId}: ${ok.length} faces of ${new Set(ok.map((e) => e.name)).size} identities, ${r.steps} steps, ${r.seconds.toFixed(1)} s`);
+        console.log(`${o.loss} on ${engine.modelId}: ${data.labels.length} faces of ${new Set(data.labels).size} identities, ${r.steps} steps, ${r.seconds.toFixed(1)} s`);
         console.log(`held-out identification ${pct(r.before.identification)} -> ${pct(r.after.identification)} (error -${pct(reduction(r.before.identification, r.after.identification), 0)}), verification ${pct(r.before.verification)} -> ${pct(r.after.verification)} (error -${pct(reduction(r.before.verification, r.after.verification), 0)})`);
         if (r.untrained) console.log(`people not trained on: identification ${pct(r.untrained.before.identification)} -> ${pct(r.untrained.after.identification)}, verification ${pct(r.untrained.before.verification)} -> ${pct(r.untrained.after.verification)}`);
         console.log(r.adopted ? 'guardrail: adopted' : `guardrail: rejected (${r.reasons.join('; ')})`);
-        if (o.json) printJson({ ...r, report: undefined, faces: ok.length, noFace: files.length - ok.length });
+        if (o.json) printJson({ ...r, report: undefined, faces: data.labels.length, noFace: data.skipped });
       } finally {
         await engine.close();
       }
