@@ -76,4 +76,12 @@ describe.skipIf(!hasFaces)(`face-atlas CLI on real photos${hasFaces ? '' : ` (${
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/pairs file/);
   });
+
+  it('eval train --end-to-end trains the convolutional embedder on aligned crops and improves held-out verification', async () => {
+    const r = await runCli(['eval', 'train', '--root', facesRoot, '--end-to-end', '--embedder', 'mobilefacenet', '--json']);
+    expect(r.code).toBe(0);
+    expect(r.json.mode).toBe('end-to-end');
+    expect(r.json.crops).toBeGreaterThanOrEqual(280);
+    expect(r.json.after.verification).toBeGreaterThan(r.json.before.verification + 0.05);
+  });
 });

@@ -69,10 +69,12 @@ export function registerTrainCommands(program: Command, evalCmd: Command): void 
     .command('train')
     .description('split each identity (seeded) into train / held-out, train the adapter, report before and after')
     .requiredOption('--root <dir>', 'identity folders ROOT/<identity>/<image>')
+    .option('--end-to-end', 'train a small convolutional embedder from 64 px aligned crops with triplet loss instead of an adapter')
     .option('--json', 'print one JSON object as the last line')))
-    .action(async (o: EngineFlags & TrainFlags & { root: string }) => {
+    .action(async (o: EngineFlags & TrainFlags & { root: string; endToEnd?: boolean }) => {
       checkLoss(o.loss);
       if (!existsSync(o.root)) throw new CliError(`root not found: ${o.root}`);
+      if (o.endToEnd) return evalEndToEndCommand(o);
       const { createFaceEngine } = await import('../../engine/engine.ts');
       const { embedIdentityFolders } = await import('../../engine/eval/identity-embeddings.ts');
       const { evalTrain } = await import('../../engine/train/evalTrain.ts');
@@ -94,4 +96,27 @@ export function registerTrainCommands(program: Command, evalCmd: Command): void 
         await engine.close();
       }
     });
+}
+
+/** `eval train --end-to-end`: the convolutional embedder trained from aligned crops (FaceNet's whole pipeline, small). */
+async function evalEndToEndCommand(o: EngineFlags & TrainFlags & { root: string }): Promise<void> {
+  if (o.loss !== 'triplet') throw new CliError('--end-to-end trains with triplet loss only');
+  const { createFaceEngine } = await import('../../engine/engine.ts');
+  const { alignedIdentityCrops } = await import('../../engine/eval/identity-embeddings.ts');
+  const { evalEndToEnd } = await import('../../engine/train/end-to-end.ts');
+  const { initBackend } = await import('../../engine/backend.ts');
+  const engine = await createFaceEngine(engineOptions(o));
+  let crops;
+  try {
+    crops = await alignedIdentityCrops(engine, o.root, 64, progressLine('aligning'));
+  } finally {
+    await engine.close();
+  }
+  const backend = await initBackend();
+  const bar = progressLine('training');
+  const r = await evalEndToEnd(crops, { seed: Number(o.seed), ...(o.steps ? { steps: Number(o.steps) } : {}) }, { onProgress: (p) => bar(p.step, p.steps, `loss ${p.loss.toFixed(4)}`) });
+  console.log(`end-to-end conv embedder on ${r.crops} aligned ${r.size}x${r.size} crops, ${r.steps} steps, ${r.seconds.toFixed(1)} s on ${backend.name}`);
+  console.log(`held-out identification ${pct(r.before.identification)} -> ${pct(r.after.identification)}, verification ${pct(r.before.verification)} -> ${pct(r.after.verification)} (untrained network -> trained)`);
+  if (r.untrained) console.log(`people not trained on: verification ${pct(r.untrained.before.verification)} -> ${pct(r.untrained.after.verification)}`);
+  if (o.json) printJson({ ...r, loss: 'triplet', mode: 'end-to-end', backend: backend.name });
 }
