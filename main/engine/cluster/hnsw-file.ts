@@ -16,15 +16,22 @@ export interface BottomLayerLinks {
 const HEADER_BYTES = 6 * 8 + 4 + 4 + 3 * 8 + 8 + 8;
 
 /**
- * Saves the index to a temporary file and parses it. Returns null when the file does not look like the
- * expected format (the caller then searches instead), so a changed hnswlib degrades speed, not results.
+ * Saves the index to a temporary file and parses it. Returns null when the file cannot be written or
+ * does not look like the expected format (the caller then searches every row), so a changed hnswlib
+ * degrades speed, not results.
  */
 export function readBottomLayerLinks(save: (file: string) => void, labels: number, graphDim: number): BottomLayerLinks | null {
   const dir = mkdtempSync(path.join(tmpdir(), 'face-atlas-hnsw-'));
   try {
     const file = path.join(dir, 'index.bin');
-    save(file);
-    const buf = readFileSync(file);
+    let buf: Buffer;
+    try {
+      save(file);
+      buf = readFileSync(file);
+    } catch {
+      // No room in the temp folder, say: searching every row gives the same lists, only slower.
+      return null;
+    }
     if (buf.byteLength < HEADER_BYTES) return null;
     const view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
     const size = (offset: number): number => Number(view.getBigUint64(offset, true));
