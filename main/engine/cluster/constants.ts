@@ -3,8 +3,9 @@
 /**
  * Faces: exact kNN up to this many, HNSW above. Chosen as the largest size where the exact blocked scan
  * costs at most 1.5x the HNSW build + search while giving perfect recall, measured by
- * `npm run bench:cluster -- --knn-crossover` (2-core EPYC: 4,000 faces 1.08 s exact vs 0.84 s HNSW,
- * 8,000 faces 4.4 s vs 1.7 s).
+ * `npm run bench:cluster -- --knn-crossover` (2-core EPYC: 4,000 faces 1.06 s exact vs 0.70 s HNSW,
+ * 8,000 faces 4.1 s vs 1.3 s). The projected HNSW lists hold 64-78% of the exact top 10 there: they
+ * find the same identity's faces but not always the ten nearest of many nearly equidistant ones.
  */
 export const EXACT_KNN_MAX_FACES = 4000;
 
