@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { defaultCacheDir, defaultCatalogPath } from '../../engine/catalog/location.ts';
 import { CliError } from '../output.ts';
@@ -18,7 +19,7 @@ export function registerServe(program: Command): void {
     .option('--workers <n>', 'inference worker threads (default: the setting, else one per core)')
     .action(async (o: { db?: string; cache?: string; port?: string; workers?: string }) => {
       const rendererDir = path.join(repoRoot, 'dist', 'renderer');
-      if (!existsSync(path.join(rendererDir, 'index.html'))) throw new CliError(`the renderer is not built (${rendererDir}): run \`npm run build:renderer\` first`);
+      if (!existsSync(path.join(rendererDir, 'index.html'))) buildRenderer(rendererDir);
       const port = o.port === undefined ? 0 : Number(o.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`invalid port "${o.port}"`);
       const workers = o.workers === undefined ? undefined : Number(o.workers);
@@ -44,4 +45,13 @@ export function registerServe(program: Command): void {
       await api.close();
       process.exit(0);
     });
+}
+
+/** Builds the UI once when it is missing (a fresh checkout), with the project's own Vite; says how otherwise. */
+function buildRenderer(rendererDir: string): void {
+  const vite = path.join(repoRoot, 'node_modules', 'vite', 'bin', 'vite.js');
+  if (!existsSync(vite)) throw new CliError(`the renderer is not built (${rendererDir}) and Vite is not installed: run \`npm ci && npm run build:renderer\``);
+  process.stderr.write('building the UI once (dist/renderer)...\n');
+  const r = spawnSync(process.execPath, [vite, 'build', '--config', path.join(repoRoot, 'renderer', 'vite.config.ts'), '--logLevel', 'warn'], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0 || !existsSync(path.join(rendererDir, 'index.html'))) throw new CliError('building the renderer failed: run `npm run build:renderer` to see why');
 }
