@@ -69,6 +69,8 @@ export const PEOPLE_DEFAULTS = {
   minFaces: 2,
   /** Suggestions shown for an unassigned face, and likely merges for a person. */
   suggestions: 3,
+  /** Nearest people considered for a new face: the nearest may be rejected or already have a face of that photo. */
+  assignCandidates: 5,
   /** Faces scoring below this (detector faces under ENGINE_DEFAULTS.minFaceScore never reach the catalog;
    * tight-crop fallbacks score 0.5 or more) or smaller than minClusterFaceSize px are not grouped automatically. */
   minClusterScore: 0.5,

@@ -7,6 +7,7 @@ import { CLUSTER_DEFAULTS, ENGINE_DEFAULTS, PEOPLE_DEFAULTS } from '../../../sha
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Face } from '../catalog/rows.ts';
 import { averageLinkage } from '../cluster/average-linkage.ts';
+import { PersonIndex } from '../cluster/assign.ts';
 import { MODEL_INFO } from '../models/registry.ts';
 import type { EmbeddingTransform } from './adapter-transform.ts';
 
@@ -235,10 +236,18 @@ export class PeopleService {
 
   // ------------------------------------------------------------------ automatic grouping
 
-  /** Faces eligible for automatic grouping: live, of this model, confidently detected and not tiny. */
-  private clusterableFaces(): Face[] {
-    return this.catalog.liveFaces(this.modelId)
-      .filter((f) => f.score >= PEOPLE_DEFAULTS.minClusterScore && f.quality.size >= PEOPLE_DEFAULTS.minClusterFaceSize)
+  /**
+   * Faces without a person that may be grouped automatically: live, of this model, confidently detected and
+   * not tiny. `only` limits them to some face ids (new faces after indexing) without reading the rest.
+   */
+  private freeFaces(only?: number[]): Face[] {
+    const assigned = new Set((this.db.prepare('SELECT face_id FROM assignments').all() as { face_id: number }[]).map((r) => r.face_id));
+    const live = new Set((this.db.prepare(`SELECT id FROM photos WHERE status = 'ok'`).all() as { id: number }[]).map((r) => r.id));
+    const faces = only
+      ? only.map((id) => this.catalog.face(id)).filter((f): f is Face => !!f && f.modelId === this.modelId && live.has(f.photoId))
+      : this.catalog.liveFaces(this.modelId);
+    return faces
+      .filter((f) => !assigned.has(f.id) && f.score >= PEOPLE_DEFAULTS.minClusterScore && f.quality.size >= PEOPLE_DEFAULTS.minClusterFaceSize)
       .map((f) => ({ ...f, embedding: this.emb(f.id, f.embedding) }));
   }
 
@@ -249,8 +258,7 @@ export class PeopleService {
    */
   assignNew(faceIds?: number[]): { assigned: number; unassigned: number; people: number } {
     return this.catalog.transaction(() => {
-      const wanted = faceIds ? new Set(faceIds) : null;
-      const free = this.clusterableFaces().filter((f) => !this.catalog.assignment(f.id) && (!wanted || wanted.has(f.id)));
+      const free = this.freeFaces(faceIds);
       const assigned = this.joinExisting(free);
       const rest = free.filter((f) => !assigned.has(f.id));
       const created = this.groupIntoNewPeople(rest);
@@ -259,20 +267,38 @@ export class PeopleService {
     });
   }
 
+  /** Every "not this person" decision, by face. */
+  private rejections(): Map<number, Set<number>> {
+    const out = new Map<number, Set<number>>();
+    for (const r of this.db.prepare(`SELECT face_id, person_id FROM constraints WHERE kind = 'reject'`).all() as { face_id: number; person_id: number }[]) {
+      let set = out.get(r.face_id);
+      if (!set) out.set(r.face_id, (set = new Set()));
+      set.add(r.person_id);
+    }
+    return out;
+  }
+
   private joinExisting(faces: Face[]): Set<number> {
-    const centroids = this.centroids();
     const joined = new Set<number>();
-    if (!centroids.length) return joined;
+    const centroids = this.centroids();
+    if (!centroids.length || !faces.length) return joined;
+    const dim = faces[0].embedding.length;
+    // Nearest people per face through the cluster module's index (exact for few people, HNSW for many).
+    const rows = new Float32Array(centroids.length * dim);
+    centroids.forEach((c, i) => rows.set(c.vector, i * dim));
+    const index = PersonIndex.build(rows, centroids.map((c) => c.personId), dim, { seed: PEOPLE_DEFAULTS.seed });
+    const queries = new Float32Array(faces.length * dim);
+    faces.forEach((f, i) => queries.set(f.embedding, i * dim));
+    const matches = index.assign(queries, faces.length, { threshold: this.assignThreshold, suggestions: PEOPLE_DEFAULTS.assignCandidates });
+    const rejected = this.rejections();
+    const byPerson = new Map(centroids.map((c) => [c.personId, c]));
     // Closest pairs first, so when two faces of one photo want the same person the closer one wins.
     const offers: { face: Face; c: Centroid; d: number }[] = [];
-    for (const face of faces) {
-      const rejected = new Set(this.catalog.constraintsOfFace(face.id).filter((c) => c.kind === 'reject').map((c) => c.personId));
-      for (const c of centroids) {
-        if (rejected.has(c.personId)) continue;
-        const d = unitDistance(dot(face.embedding, 0, c.vector, 0, face.embedding.length));
-        if (d <= this.assignThreshold) offers.push({ face, c, d });
+    faces.forEach((face, i) => {
+      for (const m of matches[i].suggestions) {
+        if (m.distance <= this.assignThreshold && !rejected.get(face.id)?.has(m.personId)) offers.push({ face, c: byPerson.get(m.personId)!, d: m.distance });
       }
-    }
+    });
     offers.sort((a, b) => a.d - b.d);
     for (const { face, c } of offers) {
       if (joined.has(face.id) || c.photos.has(face.photoId)) continue;
@@ -327,7 +353,7 @@ export class PeopleService {
         previous.set(r.face_id, r.person_id);
       }
       this.db.prepare(`DELETE FROM assignments WHERE source = 'auto' AND face_id IN (SELECT id FROM faces WHERE model_id = ?)`).run(this.modelId);
-      const free = this.clusterableFaces().filter((f) => !this.catalog.assignment(f.id));
+      const free = this.freeFaces();
       const joined = this.joinExisting(free);
       const rest = free.filter((f) => !joined.has(f.id));
       const created = this.groupIntoNewPeople(rest, previous);
