@@ -17,8 +17,6 @@ export const ENGINE_DEFAULTS = {
   mtcnnScaleFactor: 0.709,
   /** Faces with an O-Net score below this are dropped from the library (kept by `detect` output). */
   minFaceScore: 0.9,
-  /** Aligned crop size for MobileFaceNet (ArcFace 112x112 template). */
-  alignSize: 112,
   /** Average the embedding of the crop and of its mirror image (the fused embedder flips its MobileFaceNet
    * part only). Dev set, fused: 99.57% (AUC 0.99990) with vs 99.46% without; FaceNet-style flip averaging also
    * helped on LFW in our prototype (98.28% -> 98.40%). bench:engine: 2.61x the plain face-api pipeline. */
