@@ -42,7 +42,8 @@ interface Pending {
 }
 
 interface Slot {
-  worker: Worker;
+  /** Unset only between creating the slot and starting its first worker. */
+  worker?: Worker;
   busy: number;
   inFlight: Map<number, Pending>;
 }
@@ -72,13 +73,20 @@ export async function createFaceEngine(options: FaceEngineOptions = {}): Promise
   let closed = false;
 
   const slots: Slot[] = [];
-  const backends = await Promise.all(
-    Array.from({ length: count }, () => new Promise<BackendInfo>((resolve, reject) => {
+
+  /**
+   * Starts the worker of a slot. A worker that dies (an uncaught error, a wasm abort, out of memory) fails only
+   * the photos it held, with WORKER_CRASHED, and is replaced, so one bad photo never stalls the queue.
+   */
+  function spawn(slot: Slot): Promise<BackendInfo> {
+    return new Promise<BackendInfo>((resolve, reject) => {
       const worker = startWorker(url, setup);
-      const slot: Slot = { worker, busy: 0, inFlight: new Map() };
-      slots.push(slot);
+      slot.worker = worker;
+      let crash: Error | null = null;
+      let started = false;
       worker.on('message', (msg: WorkerResponse) => {
         if (msg.id === -1) {
+          started = msg.ok;
           if (msg.ok) resolve((msg as { backend: BackendInfo }).backend);
           else reject(new EngineError(`worker failed to start: ${(msg as { error: { message: string } }).error.message}`));
           return;
@@ -92,14 +100,36 @@ export async function createFaceEngine(options: FaceEngineOptions = {}): Promise
         pump();
       });
       worker.on('error', (err) => {
+        crash = err;
         reject(err);
-        // A crashed worker fails only its own photos; they are reported, not lost silently.
-        for (const p of slot.inFlight.values()) p.reject(new EngineError(`worker crashed: ${err.message}`, 'WORKER_CRASHED'));
+      });
+      worker.on('exit', (code) => {
+        if (closed || slot.worker !== worker) return;
+        const reason = crash?.message ?? `exit code ${code}`;
+        for (const p of slot.inFlight.values()) p.reject(new EngineError(`worker crashed: ${reason}`, 'WORKER_CRASHED'));
         slot.inFlight.clear();
         slot.busy = 0;
+        // Replace a worker that was serving; one that never started is reported by createFaceEngine instead.
+        if (started) spawn(slot).catch(() => undefined);
+        pump();
       });
-    })),
-  );
+    });
+  }
+
+  let backends: BackendInfo[];
+  try {
+    backends = await Promise.all(
+      Array.from({ length: count }, () => {
+        const slot: Slot = { busy: 0, inFlight: new Map() };
+        slots.push(slot);
+        return spawn(slot);
+      }),
+    );
+  } catch (err) {
+    closed = true;
+    await Promise.all(slots.map((s) => s.worker?.terminate()));
+    throw err;
+  }
 
   function pump(): void {
     while (queue.length) {
@@ -108,7 +138,7 @@ export async function createFaceEngine(options: FaceEngineOptions = {}): Promise
       const p = queue.shift()!;
       slot.busy++;
       slot.inFlight.set(p.request.id, p);
-      slot.worker.postMessage(p.request);
+      slot.worker!.postMessage(p.request);
     }
   }
 
@@ -129,7 +159,7 @@ export async function createFaceEngine(options: FaceEngineOptions = {}): Promise
     async close() {
       closed = true;
       for (const p of queue.splice(0)) p.reject(new EngineError('engine closed before the photo was analysed'));
-      await Promise.all(slots.map((s) => s.worker.terminate()));
+      await Promise.all(slots.map((s) => s.worker?.terminate()));
     },
   };
 }
