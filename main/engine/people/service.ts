@@ -167,43 +167,47 @@ export class PeopleService {
   unassigned(page: { offset?: number; limit?: number } = {}): { total: number; faces: (FaceRef & { suggestions: Suggestion[] })[] } {
     const { total, faces } = this.faceRefs('a.face_id IS NULL', [], page);
     const centroids = this.centroids();
+    const rejected = this.rejections();
+    const names = this.names();
     return {
       total,
-      faces: faces.map((f) => ({ ...f, suggestions: this.suggest(this.catalog.face(f.faceId)!, centroids) })),
+      faces: faces.map((ref) => {
+        const face = this.catalog.face(ref.faceId)!;
+        const refused = rejected.get(face.id);
+        const suggestions = this.rank(this.emb(face.id, face.embedding), centroids, (c) => !refused?.has(c.personId) && !c.photos.has(face.photoId), undefined, names);
+        return { ...ref, suggestions };
+      }),
     };
   }
 
   /** The closest people to an embedding (e.g. a dropped photo's face): "who is this?". */
   whoIs(raw: Float32Array, limit = PEOPLE_DEFAULTS.suggestions): Suggestion[] {
     const embedding = this.transform ? this.transform(raw, raw.length) : raw;
-    const names = new Map(this.catalog.people().map((p) => [p.id, p]));
-    return this.centroids()
-      .map((c) => ({ personId: c.personId, name: names.get(c.personId)?.name ?? null, distance: unitDistance(dot(embedding, 0, c.vector, 0, embedding.length)) }))
-      .sort((a, b) => a.distance - b.distance)
-      .slice(0, limit);
+    return this.rank(embedding, this.centroids(), () => true, limit);
   }
 
+  /** People close to this one that share no photo with it. */
   suggestMerges(personId: number, limit = PEOPLE_DEFAULTS.suggestions): Suggestion[] {
     this.requirePerson(personId);
     const all = this.centroids();
     const me = all.find((c) => c.personId === personId);
     if (!me) return [];
-    const names = new Map(this.catalog.people().map((p) => [p.id, p]));
-    return all
-      .filter((c) => c.personId !== personId && ![...c.photos].some((ph) => me.photos.has(ph)))
-      .map((c) => ({ personId: c.personId, name: names.get(c.personId)?.name ?? null, distance: unitDistance(dot(me.vector, 0, c.vector, 0, me.vector.length)) }))
-      .sort((a, b) => a.distance - b.distance)
-      .slice(0, limit);
+    return this.rank(me.vector, all, (c) => c.personId !== personId && ![...c.photos].some((ph) => me.photos.has(ph)), limit);
   }
 
-  private suggest(face: Face, centroids: Centroid[]): Suggestion[] {
-    const rejected = new Set(this.catalog.constraintsOfFace(face.id).filter((c) => c.kind === 'reject').map((c) => c.personId));
-    const names = new Map(this.catalog.people().map((p) => [p.id, p]));
+  private names(): Map<number, string | null> {
+    return new Map(this.catalog.people().map((p) => [p.id, p.name]));
+  }
+
+  /** The `limit` nearest people to a vector among the centroids that `keep` allows, with their names. */
+  private rank(
+    vector: Float32Array, centroids: Centroid[], keep: (c: Centroid) => boolean, limit = PEOPLE_DEFAULTS.suggestions, names = this.names(),
+  ): Suggestion[] {
     return centroids
-      .filter((c) => !rejected.has(c.personId) && !c.photos.has(face.photoId))
-      .map((c) => ({ personId: c.personId, name: names.get(c.personId)?.name ?? null, distance: unitDistance(dot(this.emb(face.id, face.embedding), 0, c.vector, 0, face.embedding.length)) }))
+      .filter(keep)
+      .map((c) => ({ personId: c.personId, name: names.get(c.personId) ?? null, distance: unitDistance(dot(vector, 0, c.vector, 0, vector.length)) }))
       .sort((a, b) => a.distance - b.distance)
-      .slice(0, PEOPLE_DEFAULTS.suggestions);
+      .slice(0, limit);
   }
 
   /** Unit-length mean embedding of each person, from its user-confirmed faces when it has some. */
