@@ -24,27 +24,20 @@ export function registerMapCommands(program: Command, evalCmd: Command): void {
       checkMethod(o.method);
       const { catalog, cacheDir } = openCatalog(o);
       try {
-        const { getOrCompute } = await import('../../engine/project/cache.ts');
-        const { projectInWorker } = await import('../../engine/project/projector.ts');
-        const { adoptedTransform } = await import('../../engine/people/adapter-transform.ts');
+        const { libraryMap } = await import('../../engine/project/library-map.ts');
         const modelId = catalogModel(catalog.db);
-        const faces = catalog.liveFaces(modelId);
-        if (faces.length < 3) throw new CliError(`the catalog has ${faces.length} face(s): too few to map`);
-        const dim = faces[0].embedding.length;
-        let vectors = new Float32Array(faces.length * dim);
-        faces.forEach((f, i) => vectors.set(f.embedding, i * dim));
-        const transform = await adoptedTransform(catalog, modelId);
-        if (transform) vectors = transform(vectors, dim) as Float32Array<ArrayBuffer>;
-        const adapterId = catalog.adoptedAdapter(modelId)?.id ?? null;
-        const personOf = faces.map((f) => catalog.assignment(f.id)?.personId ?? null);
-        const names = new Map(catalog.people().map((p) => [p.id, p.name]));
+        const count = (catalog.db.prepare(`SELECT COUNT(*) AS n FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.status = 'ok' AND f.model_id = ?`).get(modelId) as { n: number }).n;
+        if (count < 3) throw new CliError(`the catalog has ${count} face(s): too few to map`);
         const bar = progressLine(o.method);
         const started = performance.now();
-        const map = await getOrCompute(cacheDir, { method: o.method, seed: Number(o.seed), modelId, adapterId: adapterId === null ? null : String(adapterId), faceIds: faces.map((f) => f.id) }, () =>
-          projectInWorker(vectors, faces.length, dim, {
-            method: o.method as Method, seed: Number(o.seed), groups: personOf.map((p) => p ?? -1), onProgress: (p: number) => bar(Math.round(p * 100), 100),
-          }));
-        const points = faces.map((f, i) => ({ faceId: f.id, personId: personOf[i], name: personOf[i] === null ? null : names.get(personOf[i]!) ?? null, x: map.coordinates[2 * i], y: map.coordinates[2 * i + 1] }));
+        const map = await libraryMap(catalog, cacheDir, modelId, o.method, Number(o.seed), (p) => bar(Math.round(p * 100), 100));
+        const faces = map.faceIds;
+        const names = new Map(catalog.people().map((p) => [p.id, p.name]));
+        const points = faces.map((faceId, i) => {
+          const personId = map.personIds[i];
+          return { faceId, personId, name: personId === null ? null : names.get(personId) ?? null, x: map.coordinates[2 * i], y: map.coordinates[2 * i + 1] };
+        });
+        const adapterId = map.adapterId;
         if (o.out) writeFileSync(o.out, JSON.stringify({ method: o.method, modelId, adapterId, points }));
         const summary = { method: o.method, faces: faces.length, fromCache: map.fromCache, seconds: (performance.now() - started) / 1000, out: o.out ?? null };
         if (o.json) return printJson(summary);
