@@ -5,6 +5,7 @@
 // undo restores exactly that state.
 import { CLUSTER_DEFAULTS, ENGINE_DEFAULTS, PEOPLE_DEFAULTS } from '../../../shared/settings.ts';
 import type { Catalog } from '../catalog/catalog.ts';
+import { blobToEmbedding } from '../catalog/rows.ts';
 import type { Face } from '../catalog/rows.ts';
 import { averageLinkage } from '../cluster/average-linkage.ts';
 import { PersonIndex } from '../cluster/assign.ts';
@@ -219,7 +220,7 @@ export class PeopleService {
     ).all(this.modelId) as { pid: number; source: string; face_id: number; embedding: Buffer; photo_id: number }[];
     const byPerson = new Map<number, { user: Float32Array[]; all: Float32Array[]; photos: Set<number> }>();
     for (const r of rows) {
-      const v = this.emb(r.face_id, new Float32Array(r.embedding.buffer.slice(r.embedding.byteOffset, r.embedding.byteOffset + r.embedding.byteLength)));
+      const v = this.emb(r.face_id, blobToEmbedding(r.embedding));
       let e = byPerson.get(r.pid);
       if (!e) byPerson.set(r.pid, (e = { user: [], all: [], photos: new Set() }));
       e.all.push(v);

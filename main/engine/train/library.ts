@@ -2,6 +2,7 @@
 // merged, moved), keep it with its report in the catalog, and adopt it only when the guardrail says
 // held-out accuracy improved. Adopting re-groups people in the adapter's space; decisions stay.
 import type { Catalog } from '../catalog/catalog.ts';
+import { blobToEmbedding } from '../catalog/rows.ts';
 import { initBackend } from '../backend.ts';
 import { serializeAdapter } from './adapter.ts';
 import { trainAndEvaluate, type GuardrailReport } from './guardrail.ts';
@@ -25,7 +26,7 @@ export function confirmedFaces(catalog: Catalog, modelId: string): { vectors: Fl
   if (!rows.length) throw new Error(`no faces of model ${modelId} in the catalog`);
   const dim = rows[0].embedding.byteLength / 4;
   const vectors = new Float32Array(rows.length * dim);
-  rows.forEach((r, i) => vectors.set(new Float32Array(r.embedding.buffer.slice(r.embedding.byteOffset, r.embedding.byteOffset + r.embedding.byteLength)), i * dim));
+  rows.forEach((r, i) => vectors.set(blobToEmbedding(r.embedding), i * dim));
   return { vectors, dim, labels: rows.map((r) => (r.source === 'user' && r.person_id !== null ? `person-${r.person_id}` : null)) };
 }
 
