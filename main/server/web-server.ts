@@ -47,6 +47,15 @@ function securityHeaders(port: number): Record<string, string> {
   };
 }
 
+/** The request's URL against our origin, or null for a target that is no URL (`//`, `http://[`): a 400, never a throw. */
+export function requestUrl(target: string | undefined, port: number): URL | null {
+  try {
+    return new URL(target ?? '/', `http://${LOOPBACK}:${port}`);
+  } catch {
+    return null;
+  }
+}
+
 function refuse(res: ServerResponse, status: number, text: string): void {
   res.writeHead(status, { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' });
   res.end(`${text}\n`);
@@ -61,7 +70,8 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const headers = securityHeaders(port);
     for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
-    const url = new URL(req.url ?? '/', `http://${LOOPBACK}:${port}`);
+    const url = requestUrl(req.url, port);
+    if (!url) return refuse(res, 400, 'bad request');
     const auth = authorise(req, url, token, port);
     if (!auth.ok) return refuse(res, auth.status, auth.reason);
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'method not allowed');
@@ -94,16 +104,24 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     sockets.add(s);
     s.on('close', () => sockets.delete(s));
   });
+  // The upgrade runs before any auth and any page may open a WebSocket to us: nothing in it may throw.
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', `http://${LOOPBACK}:${port}`);
-    const auth = authorise(req, url, token, port);
-    if (!auth.ok || url.pathname !== WEB_MODE.apiPath) {
-      const status = auth.ok ? 404 : auth.status;
-      socket.end(`HTTP/1.1 ${status} ${auth.ok ? 'Not Found' : 'Refused'}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
-      return;
+    const answer = (status: number, text: string): void => {
+      socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+    };
+    try {
+      const url = requestUrl(req.url, port);
+      if (!url) return answer(400, 'Bad Request');
+      const auth = authorise(req, url, token, port);
+      if (!auth.ok) return answer(auth.status, 'Refused');
+      if (url.pathname !== WEB_MODE.apiPath) return answer(404, 'Not Found');
+      wss.handleUpgrade(req, socket, head, (ws) => bridgeSocket(ws, o.api));
+    } catch (err) {
+      answer(400, 'Bad Request');
+      console.error(`face-atlas serve: upgrade ${JSON.stringify(req.url)}: ${(err as Error).message}`);
     }
-    wss.handleUpgrade(req, socket, head, (ws) => bridgeSocket(ws, o.api));
   });
+  server.on('error', (err) => console.error(`face-atlas serve: ${err.message}`));
   server.on('clientError', (_err, socket) => socket.destroy());
 
   await new Promise<void>((resolve, reject) => {

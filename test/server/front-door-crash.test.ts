@@ -1,0 +1,119 @@
+// No request takes `face-atlas serve` down: a WebSocket upgrade to a target that is no URL (`//`), sent by
+// any web page the user visits, and a token cookie with a malformed escape used to throw outside any
+// try/catch and kill the process. Driven against the real CLI in a child process, the first from a real
+// Chromium page on another origin as a user's browser would.
+import { spawn, type ChildProcess } from 'node:child_process';
+import http from 'node:http';
+import net from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { CHROMIUM_ARGS, chromiumPath, ensureRendererBuilt, hasChromium, noChromiumReason, repoRoot } from '../e2e/harness.ts';
+
+/** Sends raw bytes and resolves with the status line of the answer ('' when the socket closed without one). */
+function rawRequest(port: number, text: string): Promise<string> {
+  return new Promise((resolve) => {
+    const s = net.connect({ host: '127.0.0.1', port }, () => s.write(text));
+    let got = '';
+    s.setTimeout(5000, () => s.destroy());
+    s.on('data', (d) => (got += d));
+    s.on('error', () => undefined);
+    s.on('close', () => resolve(got.split('\r\n')[0] ?? ''));
+  });
+}
+
+const upgrade = (port: number, target: string, extra = ''): string =>
+  `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n${extra}\r\n`;
+
+describe('serve stays up under hostile requests', () => {
+  let tmp: string;
+  let child: ChildProcess;
+  let port: number;
+  let url: string;
+  let exitedWith: string | null = null;
+
+  beforeAll(async () => {
+    ensureRendererBuilt();
+    tmp = mkdtempSync(path.join(os.tmpdir(), 'face-atlas-front-door-'));
+    child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'face-atlas.js'), 'serve', '--db', path.join(tmp, 'catalog.db')], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stderr!.on('data', (d) => (out += d));
+    child.once('exit', (code, signal) => (exitedWith = `exit ${code} ${signal ?? ''}: ${out}`));
+    url = await new Promise<string>((resolve, reject) => {
+      child.stdout!.on('data', (d) => {
+        out += d;
+        const m = /http:\/\/127\.0\.0\.1:(\d+)\/\?token=[\w-]{20,}/.exec(out);
+        if (m) resolve(m[0]);
+      });
+      child.once('exit', () => reject(new Error(`serve exited early: ${out}`)));
+    });
+    port = Number(new URL(url).port);
+  });
+
+  afterAll(async () => {
+    if (child && child.exitCode === null) {
+      const done = new Promise((r) => child.once('exit', r));
+      child.kill('SIGINT');
+      await done;
+    }
+    if (tmp) rmSync(tmp, { recursive: true, force: true });
+  });
+
+  async function stillServing(): Promise<void> {
+    expect(exitedWith).toBeNull();
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+  }
+
+  test.skipIf(!hasChromium)('a page on another origin opening ws://127.0.0.1:PORT// does not kill the server', async () => {
+    if (!hasChromium) return console.warn(noChromiumReason);
+    // The hostile page lives on its own origin (another port), as any web site the user visits would.
+    const evil = http.createServer((_req, res) => {
+      res.writeHead(200, { 'Content-Type': 'text/html' });
+      res.end(`<!doctype html><title>evil</title><script>
+        window.results = [];
+        for (const target of ['ws://127.0.0.1:${port}//', 'ws://127.0.0.1:${port}//x', 'ws://127.0.0.1:${port}/api']) {
+          const ws = new WebSocket(target);
+          ws.onopen = () => window.results.push('open ' + target);
+          ws.onerror = () => window.results.push('error ' + target);
+        }
+      </script>`);
+    });
+    await new Promise<void>((r) => evil.listen(0, '127.0.0.1', () => r()));
+    const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
+    try {
+      const page = await browser.newPage();
+      await page.goto(`http://127.0.0.1:${(evil.address() as net.AddressInfo).port}/`);
+      await page.waitForFunction(() => (window as unknown as { results: string[] }).results.length === 3, undefined, { timeout: 10_000 });
+      const results: string[] = await page.evaluate(() => (window as unknown as { results: string[] }).results);
+      // None is let in (no token, foreign origin), and the server answered each instead of dying.
+      expect(results.every((r) => r.startsWith('error '))).toBe(true);
+    } finally {
+      await browser.close();
+      evil.close();
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    await stillServing();
+  });
+
+  test('upgrades to targets that are no URL are answered 400, odd ones refused', async () => {
+    for (const target of ['//', '//[', 'http://[::1']) {
+      expect(await rawRequest(port, upgrade(port, target)), target).toBe('HTTP/1.1 400 Bad Request');
+    }
+    for (const target of ['//x', '///a', '/api/../api']) {
+      expect(await rawRequest(port, upgrade(port, target)), target).toMatch(/^HTTP\/1\.1 4\d\d /);
+    }
+    await stillServing();
+  });
+
+  test('a token cookie with a malformed escape is refused, on the WebSocket and on plain HTTP', async () => {
+    const cookie = `Cookie: face_atlas_${port}=%E0%A4%A\r\n`;
+    expect(await rawRequest(port, upgrade(port, '/api', cookie))).toBe('HTTP/1.1 401 Refused');
+    const plain = await rawRequest(port, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${cookie}Connection: close\r\n\r\n`);
+    expect(plain).toMatch(/^HTTP\/1\.1 401 /);
+    expect(await rawRequest(port, `GET // HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400 /);
+    await stillServing();
+  });
+});
