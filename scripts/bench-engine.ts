@@ -7,12 +7,12 @@ import { readdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { initBackend, tf } from '../main/engine/backend.ts';
-import { l2distance } from '../main/engine/embed/embedder.ts';
-import { createFaceEngine } from '../main/engine/engine.ts';
+import { initBackend, tf } from '../main/engine/face/backend.ts';
+import { l2distance } from '../main/engine/face/embed/embedder.ts';
+import { createFaceEngine } from '../main/engine/face/engine.ts';
 import { crossValidate, identityPairs, listIdentities } from '../main/engine/eval/verify.ts';
-import { loadFaceApi, loadFaceApiNet } from '../main/engine/models/faceapi.ts';
-import { mainFaceIndex } from '../main/engine/pipeline.ts';
+import { loadFaceApi, loadFaceApiNet } from '../main/engine/face/weights/faceapi.ts';
+import { mainFaceIndex } from '../main/engine/face/pipeline.ts';
 import { facesRoot } from '../test/helpers/data.ts';
 
 const args = process.argv.slice(2);

@@ -9,11 +9,11 @@ import { copyFileSync, appendFileSync, mkdirSync, mkdtempSync, readdirSync, rmSy
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Catalog } from '../main/engine/catalog/catalog.ts';
-import { createFaceEngine } from '../main/engine/engine.ts';
-import { Indexer } from '../main/engine/indexer/indexer.ts';
-import { isPhotoName } from '../main/engine/indexer/scan.ts';
-import { ThumbnailCache } from '../main/engine/thumbs/thumbnail-cache.ts';
+import { Catalog } from '../main/engine/library/catalog/catalog.ts';
+import { createFaceEngine } from '../main/engine/face/engine.ts';
+import { Indexer } from '../main/engine/library/indexer/indexer.ts';
+import { isPhotoName } from '../main/engine/library/indexer/scan.ts';
+import { ThumbnailCache } from '../main/engine/library/thumbs/thumbnail-cache.ts';
 import { facesRoot, hasFaces, noFacesReason } from '../test/helpers/data.ts';
 
 const args = process.argv.slice(2);

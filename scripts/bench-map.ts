@@ -6,10 +6,10 @@
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { MAX_FIT } from '../main/engine/project/constants.ts';
-import { neighbourIdentity } from '../main/engine/project/faithfulness.ts';
-import { fitSize, placementFor, projectInWorker, type Placement, type ProjectionMethod } from '../main/engine/project/projector.ts';
-import { syntheticFaces } from '../main/engine/project/synthetic-faces.ts';
+import { MAX_FIT } from '../main/engine/map/constants.ts';
+import { neighbourIdentity } from '../main/engine/map/faithfulness.ts';
+import { fitSize, placementFor, projectInWorker, type Placement, type ProjectionMethod } from '../main/engine/map/projector.ts';
+import { syntheticFaces } from '../main/engine/map/synthetic-faces.ts';
 
 const DIM = 192;
 /** Faces per synthetic identity: above neighbourIdentity's k = 10, so a perfect map can score 1. */

@@ -6,10 +6,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Catalog } from '../main/engine/catalog/catalog.ts';
+import { Catalog } from '../main/engine/library/catalog/catalog.ts';
 import { PeopleService } from '../main/engine/people/service.ts';
-import { normalDeviates, seededRandom } from '../main/engine/random.ts';
-import type { AnalysedFace } from '../main/engine/types.ts';
+import { normalDeviates, seededRandom } from '../main/engine/math/random.ts';
+import type { AnalysedFace } from '../main/engine/face/types.ts';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args[i + 1] : undefined; };

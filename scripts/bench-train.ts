@@ -46,10 +46,10 @@ function speedOf(stamps: number[], batch: number, warmup = WARMUP_STEPS): Speed 
 async function runChild(): Promise<void> {
   let peakRss = process.memoryUsage().rss;
   const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 20);
-  const { initBackend } = await import('../main/engine/backend.ts');
+  const { initBackend } = await import('../main/engine/face/backend.ts');
   const { syntheticCrops, syntheticEmbeddings } = await import('../main/engine/train/synthetic.ts');
-  const { trainAdapter } = await import('../main/engine/train/trainAdapter.ts');
-  const { trainConvEmbedder } = await import('../main/engine/train/convEmbedder.ts');
+  const { trainAdapter } = await import('../main/engine/train/train-adapter.ts');
+  const { trainConvEmbedder } = await import('../main/engine/train/conv-embedder.ts');
   const info = await initBackend();
   const fast = info.name !== 'cpu';
   const data = syntheticEmbeddings({ people: 96, facesPerPerson: 12, dim: DIM, identityDims: 32, seed: 1 });

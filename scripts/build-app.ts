@@ -16,8 +16,8 @@ await build({
   packages: 'external',
   entryPoints: {
     main: path.join(root, 'main/app/main.ts'),
-    worker: path.join(root, 'main/engine/worker.ts'),
-    'projection-worker': path.join(root, 'main/engine/project/projection-worker.ts'),
+    worker: path.join(root, 'main/engine/face/worker.ts'),
+    'projection-worker': path.join(root, 'main/engine/map/projection-worker.ts'),
     'train-worker': path.join(root, 'main/api/train-worker.ts'),
     'people-worker': path.join(root, 'main/api/people-worker.ts'),
   },

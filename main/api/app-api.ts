@@ -4,12 +4,12 @@
 import path from 'node:path';
 import type { ApiHandlers, Settings, Suggestion } from '../../shared/api.ts';
 import { ApiError, type RpcErrorCode } from '../../shared/rpc.ts';
-import { Catalog } from '../engine/catalog/catalog.ts';
-import { defaultCacheDir } from '../engine/catalog/location.ts';
-import type { FaceEngineOptions } from '../engine/engine.ts';
+import { Catalog } from '../engine/library/catalog/catalog.ts';
+import { defaultCacheDir } from '../engine/library/catalog/location.ts';
+import type { FaceEngineOptions } from '../engine/face/engine.ts';
 import { openPeople } from '../engine/people/open.ts';
 import { PeopleError, type PeopleService } from '../engine/people/service.ts';
-import { ThumbnailCache } from '../engine/thumbs/thumbnail-cache.ts';
+import { ThumbnailCache } from '../engine/library/thumbs/thumbnail-cache.ts';
 import { doctorReport } from './doctor.ts';
 import { EngineHolder } from './engine-holder.ts';
 import { ApiEvents } from './events.ts';

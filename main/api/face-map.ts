@@ -1,8 +1,8 @@
-// The Map view's data: the engine's library map (main/engine/project/library-map.ts) as the API's parallel
+// The Map view's data: the engine's library map (main/engine/map/library-map.ts) as the API's parallel
 // arrays, with the people's names, and its progress as events.
 import type { FaceMap, ProjectionMethod } from '../../shared/api.ts';
-import type { Catalog } from '../engine/catalog/catalog.ts';
-import { libraryMap } from '../engine/project/library-map.ts';
+import type { Catalog } from '../engine/library/catalog/catalog.ts';
+import { libraryMap } from '../engine/map/library-map.ts';
 import type { ApiEvents } from './events.ts';
 
 export class FaceMapService {

@@ -6,9 +6,9 @@ import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
 import type { Failure, Folder, IndexProgress, LibraryStatus } from '../../shared/api.ts';
 import { ApiError } from '../../shared/rpc.ts';
-import type { Catalog } from '../engine/catalog/catalog.ts';
-import { Indexer } from '../engine/indexer/indexer.ts';
-import type { ThumbnailCache } from '../engine/thumbs/thumbnail-cache.ts';
+import type { Catalog } from '../engine/library/catalog/catalog.ts';
+import { Indexer } from '../engine/library/indexer/indexer.ts';
+import type { ThumbnailCache } from '../engine/library/thumbs/thumbnail-cache.ts';
 import type { EngineHolder } from './engine-holder.ts';
 import type { ApiEvents } from './events.ts';
 

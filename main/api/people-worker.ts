@@ -1,7 +1,7 @@
 // Worker thread for the people service's heavy calls (re-clustering, assigning a run's new faces): its own
 // connection to the catalog file, so the caller's thread keeps answering while the graph is built.
 import { parentPort, workerData } from 'node:worker_threads';
-import { Catalog } from '../engine/catalog/catalog.ts';
+import { Catalog } from '../engine/library/catalog/catalog.ts';
 import { openPeople } from '../engine/people/open.ts';
 import type { JobMessage } from './worker-job.ts';
 

@@ -1,8 +1,8 @@
 // The user's settings, kept in the catalog so they travel with the library; defaults from shared/settings.ts.
 import { SettingsSchema, type Settings } from '../../shared/api.ts';
 import { ENGINE_DEFAULTS } from '../../shared/settings.ts';
-import type { Catalog } from '../engine/catalog/catalog.ts';
-import { MODEL_INFO } from '../engine/models/registry.ts';
+import type { Catalog } from '../engine/library/catalog/catalog.ts';
+import { MODEL_INFO } from '../engine/face/models.ts';
 
 const KEY = 'app.settings';
 

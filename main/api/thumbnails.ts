@@ -1,7 +1,7 @@
 // Thumbnail files for the bridges: a face or photo id to a file inside the cache folder, cut on demand.
 // Paths only ever come from ThumbnailCache (whose resolve() refuses names that leave the cache).
 import type { ThumbKind } from '../../shared/rpc.ts';
-import type { ThumbnailCache } from '../engine/thumbs/thumbnail-cache.ts';
+import type { ThumbnailCache } from '../engine/library/thumbs/thumbnail-cache.ts';
 
 /** Parses the `<kind>/<id>` tail of a thumbnail URL strictly; anything else (dots, slashes, signs) is null. */
 export function parseThumbRequest(tail: string): { kind: ThumbKind; id: number } | null {

@@ -2,7 +2,7 @@
 // (confirmed faces, guardrail split, stored head, adopted only when held-out accuracy improves), each
 // step's loss posted as it goes. Re-grouping people after an adoption is the caller's (a people job).
 import { parentPort, workerData } from 'node:worker_threads';
-import { Catalog } from '../engine/catalog/catalog.ts';
+import { Catalog } from '../engine/library/catalog/catalog.ts';
 import { trainOnLibrary } from '../engine/train/library.ts';
 import type { AdapterLoss } from '../engine/train/index.ts';
 import type { JobMessage } from './worker-job.ts';

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TrainProgress, TrainResult, TrainState } from '../../shared/api.ts';
 import { ApiError } from '../../shared/rpc.ts';
-import type { Catalog } from '../engine/catalog/catalog.ts';
+import type { Catalog } from '../engine/library/catalog/catalog.ts';
 import type { ApiEvents } from './events.ts';
 import type { TrainJobData, TrainJobProgress, TrainJobResult } from './train-worker.ts';
 import { runWorkerJob } from './worker-job.ts';

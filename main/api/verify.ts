@@ -4,12 +4,12 @@ import { randomBytes } from 'node:crypto';
 import sharp from 'sharp';
 import { API_LIMITS, type Suggestion, type Verdict, type VerifyPhoto } from '../../shared/api.ts';
 import { ApiError } from '../../shared/rpc.ts';
-import { alignFace, ARCFACE_TEMPLATE_112 } from '../engine/align.ts';
-import type { Catalog } from '../engine/catalog/catalog.ts';
-import { decodePhoto, ImageError } from '../engine/image.ts';
-import { mainFaceIndex } from '../engine/pipeline.ts';
-import type { Box, FivePoints } from '../engine/types.ts';
-import { calibrationFor, compareEmbeddings } from '../engine/verify.ts';
+import { alignFace, ARCFACE_TEMPLATE_112 } from '../engine/face/align.ts';
+import type { Catalog } from '../engine/library/catalog/catalog.ts';
+import { decodePhoto, ImageError } from '../engine/face/decode.ts';
+import { mainFaceIndex } from '../engine/face/pipeline.ts';
+import type { Box, FivePoints } from '../engine/face/types.ts';
+import { calibrationFor, compareEmbeddings } from '../engine/face/verify.ts';
 import type { EngineHolder } from './engine-holder.ts';
 
 /** Analysed photos kept for compare / whoIs: two per comparison, a few comparisons back. */

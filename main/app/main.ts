@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { createAppApi, type AppApi } from '../api/app-api.ts';
 import { staticFile } from '../api/renderer-files.ts';
 import { parseThumbRequest, THUMB_CONTENT_TYPE } from '../api/thumbnails.ts';
-import { defaultCacheDir, defaultCatalogPath } from '../engine/catalog/location.ts';
+import { defaultCacheDir, defaultCatalogPath } from '../engine/library/catalog/location.ts';
 import { contentSecurityPolicy } from '../../shared/csp.ts';
 import { ELECTRON } from '../../shared/hosts.ts';
 import { dispatch } from '../../shared/rpc.ts';

@@ -4,9 +4,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:f
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Catalog } from '../../main/engine/catalog/catalog.ts';
-import { createFaceEngine, type FaceEngine } from '../../main/engine/engine.ts';
-import { Indexer } from '../../main/engine/indexer/indexer.ts';
+import { Catalog } from '../../main/engine/library/catalog/catalog.ts';
+import { createFaceEngine, type FaceEngine } from '../../main/engine/face/engine.ts';
+import { Indexer } from '../../main/engine/library/indexer/indexer.ts';
 import { PeopleService } from '../../main/engine/people/service.ts';
 import { openPeople } from '../../main/engine/people/open.ts';
 import { trainOnLibrary } from '../../main/engine/train/library.ts';

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { createAppApi, type AppApi } from '../../main/api/app-api.ts';
 import { startWebServer, type WebServer } from '../../main/server/web-server.ts';
-import type { FivePoints } from '../../main/engine/types.ts';
+import type { FivePoints } from '../../main/engine/face/types.ts';
 
 const SECRET = 'top-secret-content-outside-the-cache';
 

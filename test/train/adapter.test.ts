@@ -1,6 +1,6 @@
 // The adapter head: identity at start, cheap projection, and a storage round trip the catalog can rely on.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, tf } from '../../main/engine/backend.ts';
+import { initBackend, tf } from '../../main/engine/face/backend.ts';
 import { applyAdapter, deserializeAdapter, initialAdapterWeights, makeAdapter, serializeAdapter, type Adapter, type AdapterKind } from '../../main/engine/train/adapter.ts';
 import { normalizeRows } from '../../main/engine/train/dataset.ts';
 import { normalDeviates, seededRandom } from '../../main/engine/train/random.ts';

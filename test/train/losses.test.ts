@@ -1,12 +1,12 @@
 // Triplet and center loss against hand-computed values, and their tfjs gradients against finite differences.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, tf } from '../../main/engine/backend.ts';
-import { centerLoss, updateCenters } from '../../main/engine/train/centerLoss.ts';
+import { initBackend, tf } from '../../main/engine/face/backend.ts';
+import { centerLoss, updateCenters } from '../../main/engine/train/center-loss.ts';
 import { l2NormalizeRows, squaredDistanceMatrix } from '../../main/engine/train/distances.ts';
 import type { TripletSet } from '../../main/engine/train/mining.ts';
 import { seededRandom, normalDeviates } from '../../main/engine/train/random.ts';
-import { tripletActivity, tripletLoss, tripletLossSum } from '../../main/engine/train/tripletLoss.ts';
-import { conv2dSame } from '../../main/engine/train/convEmbedder.ts';
+import { tripletActivity, tripletLoss, tripletLossSum } from '../../main/engine/train/triplet-loss.ts';
+import { conv2dSame } from '../../main/engine/train/conv-embedder.ts';
 
 beforeAll(async () => {
   await initBackend();

@@ -1,12 +1,12 @@
 // Training the adapter head on synthetic identities a linear map can separate, and the adoption guardrail.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { initBackend, tf } from '../../main/engine/backend.ts';
+import { initBackend, tf } from '../../main/engine/face/backend.ts';
 import { subset } from '../../main/engine/train/dataset.ts';
-import { evalTrain } from '../../main/engine/train/evalTrain.ts';
+import { evalTrain } from '../../main/engine/train/eval-train.ts';
 import { DEFAULT_GUARDRAIL_OPTIONS, decideAdoption, evaluateSplit, splitForGuardrail, trainAndEvaluate } from '../../main/engine/train/guardrail.ts';
 import { seededRandom, shuffleInPlace } from '../../main/engine/train/random.ts';
 import { syntheticEmbeddings } from '../../main/engine/train/synthetic.ts';
-import { trainAdapter, type TrainProgress } from '../../main/engine/train/trainAdapter.ts';
+import { trainAdapter, type TrainProgress } from '../../main/engine/train/train-adapter.ts';
 
 beforeAll(async () => {
   await initBackend();

@@ -3,10 +3,10 @@ import type { Command } from 'commander';
 import os from 'node:os';
 import { existsSync } from 'node:fs';
 import { ENGINE_DEFAULTS } from '../../../shared/settings.ts';
-import { createFaceEngine, type FaceEngineOptions } from '../../engine/engine.ts';
-import { MODEL_INFO, type DetectorId, type EmbedderId } from '../../engine/models/registry.ts';
-import { mainFaceIndex } from '../../engine/pipeline.ts';
-import { calibrationFor, compareEmbeddings } from '../../engine/verify.ts';
+import { createFaceEngine, type FaceEngineOptions } from '../../engine/face/engine.ts';
+import { MODEL_INFO, type DetectorId, type EmbedderId } from '../../engine/face/models.ts';
+import { mainFaceIndex } from '../../engine/face/pipeline.ts';
+import { calibrationFor, compareEmbeddings } from '../../engine/face/verify.ts';
 import { CliError, pct, printJson, progressLine } from '../output.ts';
 
 export interface EngineFlags {
@@ -50,7 +50,7 @@ export function registerEngineCommands(program: Command): void {
     .description('print the tfjs backend, SIMD/threads, workers and every model with its file and dimension')
     .option('--json', 'print one JSON object')
     .action(async (o: { json?: boolean }) => {
-      const { engineDoctor } = await import('../../engine/doctor.ts');
+      const { engineDoctor } = await import('../../engine/face/doctor.ts');
       const engine = await createFaceEngine({ workers: 1 });
       const report = { ...engineDoctor(engine), workers: ENGINE_DEFAULTS.workers || os.availableParallelism(),
         defaults: { detector: ENGINE_DEFAULTS.detector, embedder: ENGINE_DEFAULTS.embedder, flip: ENGINE_DEFAULTS.flipAverage } };

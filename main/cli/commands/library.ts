@@ -2,8 +2,8 @@
 import type { Command } from 'commander';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Catalog } from '../../engine/catalog/catalog.ts';
-import { defaultCacheDir, defaultCatalogPath } from '../../engine/catalog/location.ts';
+import { Catalog } from '../../engine/library/catalog/catalog.ts';
+import { defaultCacheDir, defaultCatalogPath } from '../../engine/library/catalog/location.ts';
 import { CliError, printJson } from '../output.ts';
 import { addEngineFlags, engineOptions, type EngineFlags } from './engine.ts';
 
@@ -37,9 +37,9 @@ export function registerLibraryCommands(program: Command): void {
     .option('--json', 'print the run summary as one JSON object')))
     .action(async (roots: string[], o: DbFlags & EngineFlags & { watch?: boolean; thumbs: boolean; retryFailed?: boolean; json?: boolean }) => {
       for (const r of roots) if (!existsSync(r)) throw new CliError(`folder not found: ${r}`);
-      const { createFaceEngine } = await import('../../engine/engine.ts');
-      const { Indexer } = await import('../../engine/indexer/indexer.ts');
-      const { ThumbnailCache } = await import('../../engine/thumbs/thumbnail-cache.ts');
+      const { createFaceEngine } = await import('../../engine/face/engine.ts');
+      const { Indexer } = await import('../../engine/library/indexer/indexer.ts');
+      const { ThumbnailCache } = await import('../../engine/library/thumbs/thumbnail-cache.ts');
       const { catalog, cacheDir } = openCatalog(o, { mustExist: false });
       const engine = await createFaceEngine(engineOptions(o));
       const indexer = new Indexer({ catalog, analyzer: engine, thumbs: o.thumbs ? new ThumbnailCache(catalog, cacheDir) : null, retryFailed: o.retryFailed });

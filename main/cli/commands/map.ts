@@ -24,7 +24,7 @@ export function registerMapCommands(program: Command, evalCmd: Command): void {
       checkMethod(o.method);
       const { catalog, cacheDir } = openCatalog(o);
       try {
-        const { libraryMap } = await import('../../engine/project/library-map.ts');
+        const { libraryMap } = await import('../../engine/map/library-map.ts');
         const modelId = catalogModel(catalog.db);
         const count = (catalog.db.prepare(`SELECT COUNT(*) AS n FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.status = 'ok' AND f.model_id = ?`).get(modelId) as { n: number }).n;
         if (count < 3) throw new CliError(`the catalog has ${count} face(s): too few to map`);
@@ -56,10 +56,10 @@ export function registerMapCommands(program: Command, evalCmd: Command): void {
     .option('--json', 'print one JSON object as the last line'))
     .action(async (o: EngineFlags & { root: string; k: string; seed: string; json?: boolean }) => {
       if (!existsSync(o.root)) throw new CliError(`root not found: ${o.root}`);
-      const { createFaceEngine } = await import('../../engine/engine.ts');
+      const { createFaceEngine } = await import('../../engine/face/engine.ts');
       const { embedIdentityFolders } = await import('../../engine/eval/identity-embeddings.ts');
-      const { project } = await import('../../engine/project/projector.ts');
-      const { neighbourIdentity } = await import('../../engine/project/faithfulness.ts');
+      const { project } = await import('../../engine/map/projector.ts');
+      const { neighbourIdentity } = await import('../../engine/map/faithfulness.ts');
       const engine = await createFaceEngine(engineOptions(o));
       try {
         const { vectors, dim, labels } = await embedIdentityFolders(engine, o.root, progressLine('embedding'));

@@ -74,7 +74,7 @@ export function registerPeopleCommands(program: Command, evalCmd: Command): void
     .option('--json', 'print one JSON object as the last line'))
     .action(async (o: EngineFlags & ClusterFlags & { root: string; json?: boolean }) => {
       if (!existsSync(o.root)) throw new CliError(`root not found: ${o.root}`);
-      const { createFaceEngine } = await import('../../engine/engine.ts');
+      const { createFaceEngine } = await import('../../engine/face/engine.ts');
       const { runClusterEval } = await import('../../engine/eval/run-cluster.ts');
       const engine = await createFaceEngine(engineOptions(o));
       if (!o.threshold && !CLUSTER_DEFAULTS[engine.modelId]) throw new CliError(`no default threshold for ${engine.modelId}: pass --threshold`);

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { defaultCacheDir, defaultCatalogPath } from '../../engine/catalog/location.ts';
+import { defaultCacheDir, defaultCatalogPath } from '../../engine/library/catalog/location.ts';
 import { CliError } from '../output.ts';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');

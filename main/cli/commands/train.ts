@@ -75,10 +75,10 @@ export function registerTrainCommands(program: Command, evalCmd: Command): void 
       checkLoss(o.loss);
       if (!existsSync(o.root)) throw new CliError(`root not found: ${o.root}`);
       if (o.endToEnd) return evalEndToEndCommand(o);
-      const { createFaceEngine } = await import('../../engine/engine.ts');
+      const { createFaceEngine } = await import('../../engine/face/engine.ts');
       const { embedIdentityFolders } = await import('../../engine/eval/identity-embeddings.ts');
-      const { evalTrain } = await import('../../engine/train/evalTrain.ts');
-      const { initBackend } = await import('../../engine/backend.ts');
+      const { evalTrain } = await import('../../engine/train/eval-train.ts');
+      const { initBackend } = await import('../../engine/face/backend.ts');
       const engine = await createFaceEngine(engineOptions(o));
       try {
         const data = await embedIdentityFolders(engine, o.root, progressLine('embedding'));
@@ -101,10 +101,10 @@ export function registerTrainCommands(program: Command, evalCmd: Command): void 
 /** `eval train --end-to-end`: the convolutional embedder trained from aligned crops (FaceNet's whole pipeline, small). */
 async function evalEndToEndCommand(o: EngineFlags & TrainFlags & { root: string }): Promise<void> {
   if (o.loss !== 'triplet') throw new CliError('--end-to-end trains with triplet loss only');
-  const { createFaceEngine } = await import('../../engine/engine.ts');
+  const { createFaceEngine } = await import('../../engine/face/engine.ts');
   const { alignedIdentityCrops } = await import('../../engine/eval/identity-embeddings.ts');
   const { evalEndToEnd } = await import('../../engine/train/end-to-end.ts');
-  const { initBackend } = await import('../../engine/backend.ts');
+  const { initBackend } = await import('../../engine/face/backend.ts');
   const engine = await createFaceEngine(engineOptions(o));
   let crops;
   try {

@@ -1,8 +1,8 @@
 // The main-face embedding of every labelled image under ROOT/<identity>/<image>, through the engine's pool:
 // the input of `eval train` and `eval map`. Images with no usable face (even after the fallbacks) are left out.
 import path from 'node:path';
-import type { FaceEngine } from '../engine.ts';
-import { mainFaceIndex } from '../pipeline.ts';
+import type { FaceEngine } from '../face/engine.ts';
+import { mainFaceIndex } from '../face/pipeline.ts';
 import { listIdentities } from './verify.ts';
 
 export interface IdentityEmbeddings {
@@ -36,8 +36,8 @@ export async function embedIdentityFolders(engine: FaceEngine, root: string, onP
  * decoded photo on the ArcFace template scaled to `size`.
  */
 export async function alignedIdentityCrops(engine: FaceEngine, root: string, size: number, onProgress?: (done: number, total: number) => void): Promise<{ pixels: Float32Array; size: number; labels: string[] }> {
-  const { decodePhoto } = await import('../image.ts');
-  const { alignFace, ARCFACE_TEMPLATE_112, templateForSize } = await import('../align.ts');
+  const { decodePhoto } = await import('../face/decode.ts');
+  const { alignFace, ARCFACE_TEMPLATE_112, templateForSize } = await import('../face/align.ts');
   const template = templateForSize(ARCFACE_TEMPLATE_112, 112, size);
   const files = [...listIdentities(root)].flatMap(([name, fs]) => fs.map((f) => ({ name, file: path.join(root, name, f) })));
   let done = 0;

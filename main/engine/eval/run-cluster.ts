@@ -4,12 +4,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { Catalog } from '../catalog/catalog.ts';
+import { Catalog } from '../library/catalog/catalog.ts';
 import { clusteringScores } from '../cluster/metrics.ts';
-import type { FaceEngine } from '../engine.ts';
-import { Indexer } from '../indexer/indexer.ts';
+import type { FaceEngine } from '../face/engine.ts';
+import { Indexer } from '../library/indexer/indexer.ts';
 import { PeopleService, type PeopleOptions } from '../people/service.ts';
-import { mainFaceIndex } from '../pipeline.ts';
+import { mainFaceIndex } from '../face/pipeline.ts';
 import { listIdentities } from './verify.ts';
 
 export interface ClusterEvalReport {

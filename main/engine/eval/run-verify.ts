@@ -1,11 +1,11 @@
 // `face-atlas eval verify`: embeds the main face of every image named by the pairs (LFW file or
 // identity folders) through the engine's pool, then scores the pairs with the LFW protocol.
 import { existsSync, readFileSync } from 'node:fs';
-import { l2distance } from '../embed/embedder.ts';
-import type { FaceEngine } from '../engine.ts';
-import { mainFaceIndex } from '../pipeline.ts';
-import type { FaceSource } from '../types.ts';
-import { fitPlatt } from '../verify.ts';
+import { l2distance } from '../face/embed/embedder.ts';
+import type { FaceEngine } from '../face/engine.ts';
+import { mainFaceIndex } from '../face/pipeline.ts';
+import type { FaceSource } from '../face/types.ts';
+import { fitPlatt } from '../face/verify.ts';
 import { crossValidate, identityPairs, lfwImagePath, listIdentities, parseLfwPairs, type Pair, type VerifyReport } from './verify.ts';
 
 export interface VerifyEvalOptions {

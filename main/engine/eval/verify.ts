@@ -2,7 +2,7 @@
 // threshold is chosen on the other nine, accuracy reported as mean +- std over folds; plus AUC.
 import { readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { mulberry32 } from '../random.ts';
+import { mulberry32 } from '../math/random.ts';
 
 export interface PairRef {
   name: string;

@@ -1,7 +1,7 @@
 // The adopted adapter of an embedding model as a batch transform for the people service: all faces are
 // re-projected through it (cheap: one dim x dim product per face) before grouping and suggesting.
-import { initBackend } from '../backend.ts';
-import type { Catalog } from '../catalog/catalog.ts';
+import { initBackend } from '../face/backend.ts';
+import type { Catalog } from '../library/catalog/catalog.ts';
 import { applyAdapter, deserializeAdapter, type Adapter } from '../train/adapter.ts';
 
 export type EmbeddingTransform = (vectors: Float32Array, dim: number) => Float32Array;

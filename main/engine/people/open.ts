@@ -1,5 +1,5 @@
 // A PeopleService in the space of the model's adopted adapter, if any: what every caller should use.
-import type { Catalog } from '../catalog/catalog.ts';
+import type { Catalog } from '../library/catalog/catalog.ts';
 import { adoptedTransform } from './adapter-transform.ts';
 import { PeopleService, type PeopleOptions } from './service.ts';
 

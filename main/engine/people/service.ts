@@ -4,12 +4,12 @@
 // Two faces of one photo never share a person. Every decision is logged with the state it replaced, so
 // undo restores exactly that state.
 import { CLUSTER_DEFAULTS, ENGINE_DEFAULTS, PEOPLE_DEFAULTS } from '../../../shared/settings.ts';
-import type { Catalog } from '../catalog/catalog.ts';
-import { blobToEmbedding } from '../catalog/rows.ts';
-import type { Face } from '../catalog/rows.ts';
+import type { Catalog } from '../library/catalog/catalog.ts';
+import { blobToEmbedding } from '../library/catalog/rows.ts';
+import type { Face } from '../library/catalog/rows.ts';
 import { averageLinkage } from '../cluster/average-linkage.ts';
 import { PersonIndex } from '../cluster/assign.ts';
-import { MODEL_INFO } from '../models/registry.ts';
+import { MODEL_INFO } from '../face/models.ts';
 import type { EmbeddingTransform } from './adapter-transform.ts';
 
 export interface PersonSummary {

@@ -1,9 +1,9 @@
 // The adapter head: a small identity-initialised network over frozen embeddings, with unit-length output,
 // stored as one Float32Array plus JSON metadata.
 import { z } from 'zod';
-import { tf } from '../backend.ts';
+import { tf } from '../face/backend.ts';
 import { l2NormalizeRows } from './distances.ts';
-import { matMulPlain } from './matMul.ts';
+import { matMulPlain } from './mat-mul.ts';
 import { normalDeviates, type Random } from './random.ts';
 import { packWeights, unpackWeights, type NamedArrays } from './weights.ts';
 

@@ -1,6 +1,6 @@
 // Differentiable L2 normalisation and squared-distance matrix, built only from ops with gradients on wasm.
-import { tf } from '../backend.ts';
-import { matMulPlain } from './matMul.ts';
+import { tf } from '../face/backend.ts';
+import { matMulPlain } from './mat-mul.ts';
 
 /** Keeps the gradient finite for an all-zero row. */
 const NORM_EPSILON = 1e-12;

@@ -2,9 +2,9 @@
 // triplet loss (FaceNet, Schroff et al. 2015), evaluated on held-out crops of the trained people and on
 // people never trained on, against the same network before training.
 import { GUARDRAIL_DEFAULTS } from '../../../shared/settings.ts';
-import { embedCrops, createConvEmbedder, trainConvEmbedder, type ConvTrainOptions, type LabelledCrops } from './convEmbedder.ts';
+import { embedCrops, createConvEmbedder, trainConvEmbedder, type ConvTrainOptions, type LabelledCrops } from './conv-embedder.ts';
 import { evaluateSplit, splitForGuardrail, type SplitMetrics } from './guardrail.ts';
-import type { TrainHooks } from './trainAdapter.ts';
+import type { TrainHooks } from './train-adapter.ts';
 
 export interface EndToEndResult {
   before: { identification: number; verification: number };

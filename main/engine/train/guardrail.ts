@@ -5,7 +5,7 @@ import { GUARDRAIL_DEFAULTS } from './constants.ts';
 import { checkEmbeddings, encodeLabels, normalizeRows, subset, UNLABELLED, type LabelledEmbeddings } from './dataset.ts';
 import { evaluateEmbeddings, type FaceMetrics } from './metrics.ts';
 import { seededRandom, shuffleInPlace } from './random.ts';
-import { DEFAULT_TRAIN_OPTIONS, trainAdapter, type TrainHooks, type TrainOptions, type TrainResult } from './trainAdapter.ts';
+import { DEFAULT_TRAIN_OPTIONS, trainAdapter, type TrainHooks, type TrainOptions, type TrainResult } from './train-adapter.ts';
 
 export interface GuardrailOptions {
   heldOutFraction: number;

@@ -3,8 +3,8 @@ export { TRAIN_DEFAULTS, GUARDRAIL_DEFAULTS, CONV_EMBEDDER_DEFAULTS } from './co
 export { encodeLabels, UNLABELLED, type LabelledEmbeddings } from './dataset.ts';
 export { l2NormalizeRows, squaredDistanceMatrix } from './distances.ts';
 export { semiHardTriplets, batchHardTriplets, mineTriplets, type MiningStrategy, type TripletSet } from './mining.ts';
-export { tripletLoss, tripletLossSum, tripletActivity, type TripletActivity } from './tripletLoss.ts';
-export { centerLoss, updateCenters, classMeans, type SoftmaxClassifier, type CenterLossTerms } from './centerLoss.ts';
+export { tripletLoss, tripletLossSum, tripletActivity, type TripletActivity } from './triplet-loss.ts';
+export { centerLoss, updateCenters, classMeans, type SoftmaxClassifier, type CenterLossTerms } from './center-loss.ts';
 export { IdentityBatchSampler, type BatchShape, type FaceBatch } from './sampler.ts';
 export {
   applyAdapter,
@@ -17,7 +17,7 @@ export {
   type AdapterLoss,
   type SerializedAdapter,
 } from './adapter.ts';
-export { trainAdapter, DEFAULT_TRAIN_OPTIONS, type TrainOptions, type TrainProgress, type TrainHooks, type TrainResult } from './trainAdapter.ts';
+export { trainAdapter, DEFAULT_TRAIN_OPTIONS, type TrainOptions, type TrainProgress, type TrainHooks, type TrainResult } from './train-adapter.ts';
 export {
   trainAndEvaluate,
   splitForGuardrail,
@@ -30,7 +30,7 @@ export {
   type TrainAndEvaluateResult,
 } from './guardrail.ts';
 export { evaluateEmbeddings, verificationAccuracy, identificationAccuracy, type FaceMetrics } from './metrics.ts';
-export { evalTrain, type EvalTrainInput, type EvalTrainOptions, type EvalTrainResult } from './evalTrain.ts';
+export { evalTrain, type EvalTrainInput, type EvalTrainOptions, type EvalTrainResult } from './eval-train.ts';
 export {
   trainConvEmbedder,
   createConvEmbedder,
@@ -39,5 +39,5 @@ export {
   type ConvEmbedderConfig,
   type ConvTrainOptions,
   type LabelledCrops,
-} from './convEmbedder.ts';
+} from './conv-embedder.ts';
 export { syntheticEmbeddings, syntheticCrops } from './synthetic.ts';

@@ -1,12 +1,12 @@
 // Personalisation on the user's own library: train an adapter on the faces the user confirmed (named,
 // merged, moved), keep it with its report in the catalog, and adopt it only when the guardrail says
 // held-out accuracy improved. Adopting re-groups people in the adapter's space; decisions stay.
-import type { Catalog } from '../catalog/catalog.ts';
-import { blobToEmbedding } from '../catalog/rows.ts';
-import { initBackend } from '../backend.ts';
+import type { Catalog } from '../library/catalog/catalog.ts';
+import { blobToEmbedding } from '../library/catalog/rows.ts';
+import { initBackend } from '../face/backend.ts';
 import { serializeAdapter } from './adapter.ts';
 import { trainAndEvaluate, type GuardrailReport } from './guardrail.ts';
-import type { TrainHooks, TrainOptions } from './trainAdapter.ts';
+import type { TrainHooks, TrainOptions } from './train-adapter.ts';
 
 export interface LibraryTrainResult {
   adapterId: number;

@@ -1,5 +1,5 @@
 // Named weight tensors packed into one Float32Array plus a JSON-able table of names, shapes and offsets.
-import { tf } from '../backend.ts';
+import { tf } from '../face/backend.ts';
 
 export interface WeightSpec {
   name: string;

@@ -1,0 +1,30 @@
+// A worker thread of the engine's pool: its own tfjs, detector and embedder; analyses one photo per message.
+import { parentPort, workerData } from 'node:worker_threads';
+import { initBackend } from './backend.ts';
+import { analysePhotoFile, type WorkerRequest, type WorkerResponse, type WorkerSetup } from './analyse.ts';
+import { createDetector, createEmbedder } from './models.ts';
+
+const setup = workerData as WorkerSetup;
+const ready = (async () => {
+  const backend = await initBackend(setup.backend);
+  const detector = await createDetector(setup.detector);
+  const embedder = await createEmbedder(setup.embedder);
+  return { backend, detector, embedder };
+})();
+
+parentPort!.on('message', async (req: WorkerRequest) => {
+  try {
+    const { detector, embedder } = await ready;
+    const result = await analysePhotoFile(req.input, detector, embedder, req.options);
+    const transfer = result.faces.map((f) => f.embedding.buffer as ArrayBuffer);
+    parentPort!.postMessage({ id: req.id, ok: true, result } satisfies WorkerResponse, transfer);
+  } catch (err) {
+    const e = err as Error & { code?: string };
+    parentPort!.postMessage({ id: req.id, ok: false, error: { name: e.name, code: e.code, message: e.message } } satisfies WorkerResponse);
+  }
+});
+
+ready.then(
+  ({ backend }) => parentPort!.postMessage({ id: -1, ok: true, backend }),
+  (err) => parentPort!.postMessage({ id: -1, ok: false, error: { name: 'InitError', message: (err as Error).message } }),
+);

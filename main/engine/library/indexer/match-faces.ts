@@ -1,0 +1,54 @@
+// Pairs the faces found in a changed photo with its old faces, so a re-detected face keeps its id and
+// the user's decisions, and a different face that happens to sit in the same place does not.
+import type { Box } from '../../face/types.ts';
+
+export function boxIoU(a: Box, b: Box): number {
+  const ix = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
+  const iy = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
+  const inter = ix * iy;
+  const union = a.width * a.height + b.width * b.height - inter;
+  return union > 0 ? inter / union : 0;
+}
+
+export interface MatchableFace {
+  box: Box;
+  embedding: Float32Array;
+  modelId: string;
+}
+
+function l2(a: Float32Array, b: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
+  return Math.sqrt(s);
+}
+
+/**
+ * Greedy one-to-one matching by descending IoU. A pair matches when the boxes overlap by at least
+ * `minIoU` and, when both embeddings come from the same model, they are within `maxDistance` (L2):
+ * the same place is not enough when the picture itself was replaced.
+ * Returns, for each new face, the id of the old face it continues, or null.
+ */
+export function matchReDetectedFaces(
+  oldFaces: (MatchableFace & { id: number })[],
+  newFaces: MatchableFace[],
+  opts: { minIoU: number; maxDistance: number },
+): (number | null)[] {
+  const pairs: { i: number; j: number; iou: number }[] = [];
+  newFaces.forEach((nf, i) =>
+    oldFaces.forEach((of, j) => {
+      const iou = boxIoU(nf.box, of.box);
+      if (iou < opts.minIoU) return;
+      if (nf.modelId === of.modelId && nf.embedding.length === of.embedding.length && l2(nf.embedding, of.embedding) > opts.maxDistance) return;
+      pairs.push({ i, j, iou });
+    }),
+  );
+  pairs.sort((p, q) => q.iou - p.iou || p.i - q.i || p.j - q.j);
+  const keep: (number | null)[] = newFaces.map(() => null);
+  const usedOld = new Set<number>();
+  for (const { i, j } of pairs) {
+    if (keep[i] !== null || usedOld.has(j)) continue;
+    keep[i] = oldFaces[j].id;
+    usedOld.add(j);
+  }
+  return keep;
+}

@@ -1,0 +1,159 @@
+// Photo and face thumbnails (WebP) in a cache folder, named by content hash and face box, never by the
+// user's path; any missing one is cut again from its photo on demand.
+import { mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import sharp, { type Sharp } from 'sharp';
+import { ENGINE_DEFAULTS } from '../../../../shared/settings.ts';
+import type { Catalog } from '../catalog/catalog.ts';
+import type { Face, Photo } from '../catalog/rows.ts';
+import type { Box } from '../../face/types.ts';
+import { THUMB_DEFAULTS } from './constants.ts';
+
+export type ThumbOptions = { -readonly [K in keyof typeof THUMB_DEFAULTS]: (typeof THUMB_DEFAULTS)[K] };
+
+interface Decoded {
+  data: Buffer;
+  width: number;
+  height: number;
+  /** Decoded pixels per original pixel. */
+  scale: number;
+}
+
+/** The square crop around a face box with margin, kept inside the image (in original pixels). */
+export function faceCrop(box: Box, imageWidth: number, imageHeight: number, margin: number): Box {
+  let side = Math.max(box.width, box.height) * (1 + 2 * margin);
+  side = Math.max(1, Math.min(side, imageWidth, imageHeight));
+  const cx = box.x + box.width / 2;
+  const cy = box.y + box.height / 2;
+  const x = Math.min(Math.max(0, cx - side / 2), imageWidth - side);
+  const y = Math.min(Math.max(0, cy - side / 2), imageHeight - side);
+  return { x, y, width: side, height: side };
+}
+
+export class ThumbnailCache {
+  /** `<cacheDir>/thumbs`: everything this class writes is below it. */
+  readonly dir: string;
+  readonly options: ThumbOptions;
+
+  constructor(private readonly catalog: Catalog, cacheDir: string, options: Partial<ThumbOptions> = {}) {
+    this.dir = path.resolve(cacheDir, 'thumbs');
+    this.options = { ...THUMB_DEFAULTS, ...options };
+  }
+
+  /** Relative name of a photo's thumbnail: by content, so renames and duplicates share it. */
+  photoThumbName(contentHash: string): string {
+    return path.join('photos', contentHash.slice(0, 2), `${contentHash}.webp`);
+  }
+
+  /** Relative name of a face thumbnail: by photo content and box, so a changed photo or face never shows a stale one. */
+  faceThumbName(contentHash: string, box: Box): string {
+    const b = [box.x, box.y, box.width, box.height].map((v) => Math.round(v)).join('_');
+    return path.join('faces', contentHash.slice(0, 2), `${contentHash}-${b}.webp`);
+  }
+
+  /** Absolute path of a relative thumbnail name; refuses anything that would leave the cache folder. */
+  resolve(name: string): string {
+    const full = path.resolve(this.dir, name);
+    if (!full.startsWith(this.dir + path.sep)) throw new Error(`thumbnail name outside the cache: ${name}`);
+    return full;
+  }
+
+  /** Writes the photo's thumbnail and all its face thumbnails from one decode; records the face names. */
+  async writePhotoThumbs(photoId: number): Promise<void> {
+    const photo = this.analysedPhoto(photoId);
+    const faces = this.catalog.facesOfPhoto(photo.id);
+    const decoded = await this.decode(photo, faces);
+    await this.writePhoto(photo, decoded);
+    const names = await Promise.all(faces.map((f) => this.writeFace(photo, f, decoded)));
+    this.catalog.transaction(() => faces.forEach((f, i) => f.thumb !== names[i] && this.catalog.setFaceThumb(f.id, names[i])));
+  }
+
+  /** The photo's thumbnail, cut again if missing. */
+  async ensurePhotoThumb(photoId: number): Promise<string> {
+    const photo = this.analysedPhoto(photoId);
+    const file = this.resolve(this.photoThumbName(photo.contentHash!));
+    if (await exists(file)) return file;
+    await this.writePhoto(photo, await this.decode(photo, []));
+    return file;
+  }
+
+  /** The face's thumbnail, cut again if missing. */
+  async ensureFaceThumb(faceId: number): Promise<string> {
+    const face = this.catalog.face(faceId);
+    if (!face) throw new Error(`face ${faceId} does not exist`);
+    const photo = this.analysedPhoto(face.photoId);
+    const name = this.faceThumbName(photo.contentHash!, face.box);
+    const file = this.resolve(name);
+    if (!(await exists(file))) await this.writeFace(photo, face, await this.decode(photo, [face]));
+    if (face.thumb !== name) this.catalog.setFaceThumb(face.id, name);
+    return file;
+  }
+
+  private analysedPhoto(photoId: number): Photo {
+    const photo = this.catalog.photo(photoId);
+    if (!photo || !photo.contentHash || photo.width === null || photo.height === null) throw new Error(`photo ${photoId} has not been analysed`);
+    if (photo.status === 'duplicate' && photo.duplicateOf !== null) return { ...this.analysedPhoto(photo.duplicateOf), path: photo.path };
+    return photo;
+  }
+
+  /** Decodes once, as small as the photo thumbnail and the smallest face crop allow. */
+  private async decode(photo: Photo, faces: Face[]): Promise<Decoded> {
+    const { photoSize, faceSize, faceMargin, maxDecodeSide } = this.options;
+    const W = photo.width!;
+    const H = photo.height!;
+    let scale = Math.min(1, photoSize / Math.max(W, H));
+    for (const f of faces) scale = Math.max(scale, Math.min(1, faceSize / faceCrop(f.box, W, H, faceMargin).width));
+    scale = Math.min(scale, maxDecodeSide / Math.max(W, H), 1);
+    const width = Math.max(1, Math.round(W * scale));
+    const height = Math.max(1, Math.round(H * scale));
+    const { data, info } = await sharp(photo.path, { limitInputPixels: ENGINE_DEFAULTS.maxInputPixels, pages: 1, failOn: 'none' })
+      .rotate()
+      .resize(width, height, { fit: 'fill', fastShrinkOnLoad: true })
+      .flatten({ background: '#ffffff' })
+      .toColourspace('srgb')
+      .removeAlpha()
+      .raw({ depth: 'uchar' })
+      .toBuffer({ resolveWithObject: true });
+    return { data, width: info.width, height: info.height, scale: info.width / W };
+  }
+
+  private raw(d: Decoded): Sharp {
+    return sharp(d.data, { raw: { width: d.width, height: d.height, channels: 3 } });
+  }
+
+  private async writePhoto(photo: Photo, d: Decoded): Promise<void> {
+    const size = this.options.photoSize;
+    const img = this.raw(d).resize(size, size, { fit: 'inside', withoutEnlargement: true }).webp({ quality: this.options.quality });
+    await this.writeAtomically(this.resolve(this.photoThumbName(photo.contentHash!)), await img.toBuffer());
+  }
+
+  private async writeFace(photo: Photo, face: Face, d: Decoded): Promise<string> {
+    const crop = faceCrop(face.box, photo.width!, photo.height!, this.options.faceMargin);
+    const left = Math.min(d.width - 1, Math.max(0, Math.floor(crop.x * d.scale)));
+    const top = Math.min(d.height - 1, Math.max(0, Math.floor(crop.y * d.scale)));
+    const side = Math.max(1, Math.min(Math.round(crop.width * d.scale), d.width - left, d.height - top));
+    const size = this.options.faceSize;
+    const img = this.raw(d).extract({ left, top, width: side, height: side }).resize(size, size, { fit: 'cover' }).webp({ quality: this.options.quality });
+    const name = this.faceThumbName(photo.contentHash!, face.box);
+    await this.writeAtomically(this.resolve(name), await img.toBuffer());
+    return name;
+  }
+
+  /** Write-then-rename, so a reader (or a crash) never sees half a thumbnail. */
+  private async writeAtomically(file: string, bytes: Buffer): Promise<void> {
+    await mkdir(path.dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
+    try {
+      await writeFile(tmp, bytes);
+      await rename(tmp, file);
+    } catch (err) {
+      await unlink(tmp).catch(() => undefined);
+      throw err;
+    }
+  }
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(() => true, () => false);
+}
