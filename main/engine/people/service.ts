@@ -53,12 +53,15 @@ export class PeopleError extends Error {
 }
 
 /** The state a decision replaced: enough to put it back. */
-interface Snapshot {
+export interface Snapshot {
   assignments: [faceId: number, personId: number | null, source: 'auto' | 'user' | null][];
   people: { id: number; name: string | null; hidden: boolean; coverFaceId: number | null; createdAt: number; existed: boolean }[];
   constraintIds: number[];
   /** Reject constraints re-pointed from a merged-away person to the survivor: [constraint id, old person]. */
   movedRejects?: [number, number][];
+  /** Faces the decision ignored (undo un-ignores them) or un-ignored (undo ignores them again). */
+  ignored?: number[];
+  unignored?: number[];
 }
 
 interface Centroid {
@@ -166,7 +169,7 @@ export class PeopleService {
   }
 
   unassigned(page: { offset?: number; limit?: number } = {}): { total: number; faces: (FaceRef & { suggestions: Suggestion[] })[] } {
-    const { total, faces } = this.faceRefs('a.face_id IS NULL', [], page);
+    const { total, faces } = this.faceRefs('a.face_id IS NULL AND f.id NOT IN (SELECT face_id FROM ignored_faces)', [], page);
     const centroids = this.centroids();
     const rejected = this.rejections();
     const names = this.names();
@@ -248,11 +251,12 @@ export class PeopleService {
   private freeFaces(only?: number[]): Face[] {
     const assigned = new Set((this.db.prepare('SELECT face_id FROM assignments').all() as { face_id: number }[]).map((r) => r.face_id));
     const live = new Set((this.db.prepare(`SELECT id FROM photos WHERE status = 'ok'`).all() as { id: number }[]).map((r) => r.id));
+    const ignored = this.catalog.ignored.ids();
     const faces = only
       ? only.map((id) => this.catalog.face(id)).filter((f): f is Face => !!f && f.modelId === this.modelId && live.has(f.photoId))
       : this.catalog.liveFaces(this.modelId);
     return faces
-      .filter((f) => !assigned.has(f.id) && f.score >= PEOPLE_DEFAULTS.minClusterScore && f.quality.size >= PEOPLE_DEFAULTS.minClusterFaceSize)
+      .filter((f) => !assigned.has(f.id) && !ignored.has(f.id) && f.score >= PEOPLE_DEFAULTS.minClusterScore && f.quality.size >= PEOPLE_DEFAULTS.minClusterFaceSize)
       .map((f) => ({ ...f, embedding: this.emb(f.id, f.embedding) }));
   }
 
@@ -337,7 +341,9 @@ export class PeopleService {
       for (const i of rows) { const old = reuse.get(faces[i].id); if (old !== undefined) votes.set(old, (votes.get(old) ?? 0) + 1); }
       // ...unless a member was rejected from that person by the user.
       const rejects = new Set(rows.flatMap((i) => this.catalog.constraintsOfFace(faces[i].id).filter((c) => c.kind === 'reject').map((c) => c.personId)));
-      const best = [...votes].filter(([p]) => !rejects.has(p)).sort((a, b) => b[1] - a[1])[0]?.[0];
+      // ...and only when that person is empty now: a person that kept faces (the user's) is no automatic
+      // group to revive, and joining it is joinExisting's decision, by distance.
+      const best = [...votes].filter(([p]) => !rejects.has(p) && !this.catalog.assignmentsOfPerson(p).length).sort((a, b) => b[1] - a[1])[0]?.[0];
       const personId = best !== undefined && this.catalog.person(best) ? best : this.catalog.createPerson().id;
       if (best !== undefined) reuse.forEach((p, f) => p === best && reuse.delete(f));
       for (const i of rows) this.catalog.assign(faces[i].id, personId, 'auto');
@@ -578,6 +584,8 @@ export class PeopleService {
       }
       for (const id of snap.constraintIds) this.catalog.removeConstraint(id);
       for (const [id, personId] of snap.movedRejects ?? []) this.db.prepare('UPDATE OR IGNORE constraints SET person_id = ? WHERE id = ?').run(personId, id);
+      this.catalog.ignored.remove(snap.ignored ?? []);
+      this.catalog.ignored.add(snap.unignored ?? []);
       for (const [faceId, personId, source] of snap.assignments) {
         if (!this.catalog.face(faceId)) continue;
         if (personId === null || !this.catalog.person(personId)) this.catalog.unassign(faceId);

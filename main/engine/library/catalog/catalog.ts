@@ -26,6 +26,7 @@ import {
   toPhoto,
   toRoot,
 } from './rows.ts';
+import { IgnoredFaces } from './ignored-faces.ts';
 import { migrate } from './schema.ts';
 
 /** Where a file is and what the file system says about it; the key of incremental indexing. */
@@ -73,7 +74,11 @@ export class Catalog {
     // The CLI's `status` may read while an index run writes.
     this.db.pragma('busy_timeout = 5000');
     this.openedAtVersion = migrate(this.db);
+    this.ignored = new IgnoredFaces(this.db);
   }
+
+  /** Faces the user set aside ("Ignore face"). */
+  readonly ignored: IgnoredFaces;
 
   close(): void {
     if (this.db.open) this.db.close();
@@ -94,6 +99,21 @@ export class Catalog {
 
   roots(): Root[] {
     return (this.db.prepare('SELECT * FROM roots ORDER BY id').all() as Row[]).map(toRoot);
+  }
+
+  /**
+   * Takes a folder out of the library: its photos are retired (their faces leave people, remembered so that
+   * adding the folder again brings the names back), failed files are forgotten, and the folder row goes.
+   * Nothing on disk is touched. Returns how many photos were retired.
+   */
+  removeRoot(rootId: number): number {
+    return this.transaction(() => {
+      const live = this.db.prepare("SELECT id FROM photos WHERE root_id = ? AND status IN ('ok', 'duplicate')").all(rootId) as { id: number }[];
+      for (const { id } of live) this.retirePhoto(id);
+      this.db.prepare("DELETE FROM photos WHERE root_id = ? AND status = 'failed'").run(rootId);
+      this.db.prepare('DELETE FROM roots WHERE id = ?').run(rootId);
+      return live.length;
+    });
   }
 
   markRootScanned(rootId: number, at: number = now()): void {
@@ -425,6 +445,11 @@ export class Catalog {
   /** The newest decision not yet undone: what "undo" reverts next. */
   lastDecision<P = unknown>(): Decision<P> | undefined {
     return this.decisions<P>({ limit: 1 })[0];
+  }
+
+  /** Stores the plain-words line of a decision ("Moved 1 face to Penny") with it, for the undo history. */
+  describeDecision(decisionId: number, summary: string): void {
+    this.db.prepare(`UPDATE decisions SET payload = json_set(payload, '$.summary', ?) WHERE id = ?`).run(summary, decisionId);
   }
 
   markUndone(decisionId: number): void {
