@@ -35,13 +35,22 @@ export function registerLibraryCommands(program: Command): void {
     .option('--no-thumbs', 'do not cut photo and face thumbnails')
     .option('--retry-failed', 'read files that failed before again')
     .option('--json', 'print the run summary as one JSON object')))
-    .action(async (roots: string[], o: DbFlags & EngineFlags & { watch?: boolean; thumbs: boolean; retryFailed?: boolean; json?: boolean }) => {
+    .action(async (roots: string[], o: DbFlags & EngineFlags & { watch?: boolean; thumbs: boolean; retryFailed?: boolean; json?: boolean }, cmd: Command) => {
       for (const r of roots) if (!existsSync(r)) throw new CliError(`folder not found: ${r}`);
       const { createFaceEngine } = await import('../../engine/face/engine.ts');
       const { Indexer } = await import('../../engine/library/indexer/indexer.ts');
       const { ThumbnailCache } = await import('../../engine/library/thumbs/thumbnail-cache.ts');
+      const { SettingsStore } = await import('../../api/settings-store.ts');
       const { catalog, cacheDir } = openCatalog(o, { mustExist: false });
-      const engine = await createFaceEngine(engineOptions(o));
+      // What Settings saved (the app's detector, embedder, workers) unless a flag says otherwise.
+      const saved = new SettingsStore(catalog).get();
+      const given = (flag: string): boolean => cmd.getOptionValueSource(flag) === 'cli';
+      const engine = await createFaceEngine(engineOptions({
+        ...o,
+        detector: given('detector') ? o.detector : saved.detector,
+        embedder: given('embedder') ? o.embedder : saved.embedder,
+        workers: given('workers') ? o.workers : saved.workers ? String(saved.workers) : undefined,
+      }));
       const indexer = new Indexer({ catalog, analyzer: engine, thumbs: o.thumbs ? new ThumbnailCache(catalog, cacheDir) : null, retryFailed: o.retryFailed });
       const controller = new AbortController();
       let interrupted = false;
@@ -121,6 +130,7 @@ export function registerLibraryCommands(program: Command): void {
 /** After indexing, new faces join people (incremental assignment); new groups become people. */
 async function assignPeople(catalog: Catalog, modelId: string): Promise<{ text: string; result: unknown }> {
   const { openPeople } = await import('../../engine/people/open.ts');
-  const result = (await openPeople(catalog, modelId)).assignNew();
+  const { savedPeopleOptions } = await import('./settings.ts');
+  const result = (await openPeople(catalog, modelId, savedPeopleOptions(catalog))).assignNew();
   return { text: `people: ${result.assigned} face(s) assigned (${result.people} new people), ${result.unassigned} waiting`, result };
 }

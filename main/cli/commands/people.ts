@@ -6,6 +6,7 @@ import { openPeople } from '../../engine/people/open.ts';
 import { CliError, pct, printJson, progressLine } from '../output.ts';
 import { addEngineFlags, engineOptions, type EngineFlags } from './engine.ts';
 import { addDbFlag, openCatalog, type DbFlags } from './library.ts';
+import { savedPeopleOptions } from './settings.ts';
 
 interface ClusterFlags {
   threshold?: string;
@@ -30,15 +31,16 @@ export function registerPeopleCommands(program: Command, evalCmd: Command): void
   addDbFlag(program
     .command('cluster')
     .description('re-group faces into people; user decisions (names, merges, moves, rejections) are kept')
-    .option('--threshold <d>', 'average-linkage L2 distance (default: per embedding model, see settings)')
+    .option('--threshold <d>', 'average-linkage L2 distance (default: the saved setting, else the embedding model\'s)')
     .option('--min-faces <n>', 'smallest group shown as a person')
     .option('--json', 'print one JSON object'))
     .action(async (o: DbFlags & ClusterFlags & { json?: boolean }) => {
       const { catalog } = openCatalog(o);
       try {
-        const people = await openPeople(catalog, catalogModel(catalog.db), peopleOptions(o));
+        // Flags first, then what Settings saved (the app's threshold and minimum), then the model's default.
+        const people = await openPeople(catalog, catalogModel(catalog.db), { ...savedPeopleOptions(catalog), ...peopleOptions(o) });
         const r = people.recluster();
-        if (o.json) return printJson({ ...r, threshold: people.threshold, modelId: people.modelId });
+        if (o.json) return printJson({ ...r, threshold: people.threshold, minFaces: people.minFaces, modelId: people.modelId });
         console.log(`${r.people} people; ${r.assigned} face(s) grouped automatically, ${r.unassigned} unassigned (threshold ${people.threshold}, ${people.modelId})`);
       } finally {
         catalog.close();
