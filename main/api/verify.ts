@@ -10,7 +10,7 @@ import { decodePhoto, ImageError } from '../engine/face/decode.ts';
 import { mainFaceIndex } from '../engine/face/pipeline.ts';
 import type { Box, FivePoints } from '../engine/face/types.ts';
 import { calibrationFor, compareEmbeddings } from '../engine/face/verify.ts';
-import type { EngineHolder } from './engine-holder.ts';
+import type { EngineHolder } from '../engine/face/engine-holder.ts';
 
 /** Analysed photos kept for compare / whoIs: two per comparison, a few comparisons back. */
 const KEPT_PHOTOS = 16;
@@ -106,8 +106,8 @@ export class VerifyService {
   }
 
   private async analyzeLibraryFace(faceId: number): Promise<VerifyPhoto> {
-    const face = this.catalog.face(faceId);
-    const photo = face && this.catalog.photo(face.photoId);
+    const face = this.catalog.faces.get(faceId);
+    const photo = face && this.catalog.photos.get(face.photoId);
     if (!face || !photo || photo.width === null || photo.height === null) throw new ApiError('NOT_FOUND', `face ${faceId} does not exist`);
     const image = await decodePhoto(photo.path).catch((err: Error) => {
       throw new ApiError('NOT_FOUND', `the photo of face ${faceId} cannot be read: ${err.message}`);

@@ -17,10 +17,13 @@ export interface EngineFlags {
   minFace?: string;
 }
 
-export function addEngineFlags(cmd: Command): Command {
+/** Engine flags; on a library command (`saved`) an absent --detector / --embedder means the library's saved setting. */
+export function addEngineFlags(cmd: Command, { saved = false } = {}): Command {
+  const from = (d: string): string | undefined => (saved ? undefined : d);
+  const said = (): string => (saved ? ' (default: the library\'s saved setting; a new value is saved)' : '');
   return cmd
-    .option('--detector <id>', 'face detector: mtcnn or ssd', ENGINE_DEFAULTS.detector)
-    .option('--embedder <id>', 'embedding model: mobilefacenet or dlib', ENGINE_DEFAULTS.embedder)
+    .option('--detector <id>', `face detector: mtcnn or ssd${said()}`, from(ENGINE_DEFAULTS.detector))
+    .option('--embedder <id>', `embedding model: mobilefacenet, dlib or fused${said()}`, from(ENGINE_DEFAULTS.embedder))
     .option('--workers <n>', 'inference worker threads (default: one per core)')
     .option('--flip', 'average each embedding with its mirror image')
     .option('--min-face <px>', 'smallest face side to detect, in pixels of the shrunk image');

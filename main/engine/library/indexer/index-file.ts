@@ -70,12 +70,14 @@ const sameStat = (a: Stats, b: Stats): boolean => a.size === b.size && a.mtimeMs
 
 export async function indexFile(ctx: FileContext, file: string, rootId: number | null): Promise<FileReport> {
   const { catalog, analyzer } = ctx;
+  // The catch below records the failure under this (a file that vanished before its first stat has size 0).
+  // eslint-disable-next-line no-useless-assignment -- read in the catch block, which the rule does not follow
   let photoFile: PhotoFile = { rootId, path: file, size: 0, mtimeMs: 0 };
   try {
     for (let attempt = 0; ; attempt++) {
       const before = await statPhoto(file);
       photoFile = { rootId, path: file, size: before.size, mtimeMs: before.mtimeMs };
-      const live = catalog.livePhotoByPath(file);
+      const live = catalog.photos.liveByPath(file);
       const upToDate = live && live.size === before.size && live.mtimeMs === before.mtimeMs && live.rootId === rootId;
       const stale = live?.status === 'ok' && live.modelId !== analyzer.modelId;
       if (upToDate && !stale && !(ctx.retryFailed && live.status === 'failed')) return { path: file, outcome: 'unchanged', photoId: live.id };

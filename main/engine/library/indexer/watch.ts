@@ -71,7 +71,10 @@ export class LibraryWatcher {
       abs,
       setTimeout(() => {
         this.timers.delete(abs);
-        if (!this.queued.has(abs)) (this.queued.add(abs), this.queue.push(abs));
+        if (!this.queued.has(abs)) {
+          this.queued.add(abs);
+          this.queue.push(abs);
+        }
         this.pump();
       }, this.opts.debounceMs ?? INDEXER_DEFAULTS.watchDebounceMs),
     );
