@@ -207,7 +207,7 @@ export function createAppApi(options: AppApiOptions): AppApi {
 
     'map.get': ({ method, seed }) => faceMap.get(method, seed, modelId()),
 
-    'verify.analyze': ({ source }) => verify.analyze(source),
+    'verify.analyse': ({ source }) => verify.analyse(source),
     'verify.compare': ({ a, b }) => verify.compare(a, b),
     'verify.whoIs': async (pick) => ({ suggestions: await verify.closestPeople(pick) }),
 

@@ -137,7 +137,7 @@ export class LibraryService {
       this.rerun = false;
       this.setProgress({ ...IDLE_PROGRESS, phase: 'scanning', running: true, paused: this.paused });
       const engine = await this.o.engine.get();
-      const indexer = (this.indexer = new Indexer({ catalog: this.o.catalog, analyzer: engine, thumbs: this.o.thumbs }));
+      const indexer = (this.indexer = new Indexer({ catalog: this.o.catalog, analyser: engine, thumbs: this.o.thumbs }));
       const abort = (this.abort = new AbortController());
       if (this.paused) indexer.pause();
       const changed: number[] = [];

@@ -91,8 +91,8 @@ describe.skipIf(!hasFaces)('app API over a real library', () => {
   });
 
   test('Verify compares uploads and library faces, and tells who a dropped face is', async () => {
-    const a = await call('verify.analyze', upload('Mary_Carey/Mary_Carey_0001.jpg'));
-    const b = await call('verify.analyze', upload('Jon_Voight/Jon_Voight_0001.jpg'));
+    const a = await call('verify.analyse', upload('Mary_Carey/Mary_Carey_0001.jpg'));
+    const b = await call('verify.analyse', upload('Jon_Voight/Jon_Voight_0001.jpg'));
     expect(a.faces[a.mainFace].crop).toMatch(/^data:image\/png;base64,/);
     const different = await call('verify.compare', { a: { photoKey: a.photoKey, face: a.mainFace }, b: { photoKey: b.photoKey, face: b.mainFace } });
     expect(different.same).toBe(false);
@@ -100,18 +100,18 @@ describe.skipIf(!hasFaces)('app API over a real library', () => {
     // The same photo's face from the library: the stored embedding equals the dropped one's.
     const photo = api.catalog.photos.liveByPath(path.join(tmp, 'photos', 'Mary_Carey', 'Mary_Carey_0001.jpg'))!;
     const libraryFace = api.catalog.faces.ofPhoto(photo.id)[0];
-    const fromLibrary = await call('verify.analyze', { source: { kind: 'face', faceId: libraryFace.id } });
+    const fromLibrary = await call('verify.analyse', { source: { kind: 'face', faceId: libraryFace.id } });
     const same = await call('verify.compare', { a: { photoKey: a.photoKey, face: a.mainFace }, b: { photoKey: fromLibrary.photoKey, face: 0 } });
     expect(same.same).toBe(true);
     expect(same.distance).toBeLessThan(0.05);
     expect(same.probability).toBeGreaterThan(different.probability);
 
     // Who is this: a photo of Mary Carey not in the library points at the person holding her faces.
-    const other = await call('verify.analyze', upload('Mary_Carey/Mary_Carey_0004.jpg'));
+    const other = await call('verify.analyse', upload('Mary_Carey/Mary_Carey_0004.jpg'));
     const who = (await call('verify.whoIs', { photoKey: other.photoKey, face: other.mainFace })).suggestions;
     expect(who[0].personId).toBe(api.catalog.people.assignment(libraryFace.id)?.personId);
 
-    await expect(call('verify.analyze', { source: { kind: 'upload', name: 'x.jpg', data: Buffer.from('not an image').toString('base64') } })).rejects.toMatchObject({ code: 'SCHEMA' });
+    await expect(call('verify.analyse', { source: { kind: 'upload', name: 'x.jpg', data: Buffer.from('not an image').toString('base64') } })).rejects.toMatchObject({ code: 'SCHEMA' });
     await expect(call('verify.compare', { a: { photoKey: a.photoKey, face: 9 }, b: { photoKey: b.photoKey, face: 0 } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 

@@ -44,7 +44,7 @@ describe.skipIf(!hasFaces)(`people${hasFaces ? '' : ` (${noFacesReason})`}`, () 
     copyFileSync(face('groups/bbt1.jpg'), path.join(dir, 'lib', 'bbt1.jpg'));
     engine = await createFaceEngine({ workers: 2 });
     catalog = new Catalog(path.join(dir, 'catalog.db'));
-    indexer = new Indexer({ catalog, analyzer: engine });
+    indexer = new Indexer({ catalog, analyser: engine });
     await indexer.run([path.join(dir, 'lib')]);
     people = new PeopleService(catalog, { modelId: engine.modelId });
     people.recluster();

@@ -76,7 +76,7 @@ export function registerEngineCommands(program: Command): void {
       requireFile(image);
       const engine = await createFaceEngine({ ...engineOptions(o), workers: 1 });
       try {
-        const r = await engine.analyzePhoto(image, { fallback: 'auto' });
+        const r = await engine.analysePhoto(image, { fallback: 'auto' });
         const faces = r.faces.map(({ embedding, ...f }) => ({ ...f, embeddingDim: embedding.length }));
         if (o.json) return printJson({ file: image, width: r.width, height: r.height, orientation: r.orientation, detector: r.detectorId, faces });
         console.log(`${image}: ${r.width}x${r.height}, ${faces.length} face(s)`);
@@ -97,7 +97,7 @@ export function registerEngineCommands(program: Command): void {
       requireFile(b);
       const engine = await createFaceEngine({ ...engineOptions(o), workers: 2 });
       try {
-        const [ra, rb] = await Promise.all([engine.analyzePhoto(a, { fallback: 'centre' }), engine.analyzePhoto(b, { fallback: 'centre' })]);
+        const [ra, rb] = await Promise.all([engine.analysePhoto(a, { fallback: 'centre' }), engine.analysePhoto(b, { fallback: 'centre' })]);
         const pick = (r: typeof ra, idx: string | undefined, file: string) => {
           const i = idx !== undefined ? Number(idx) : mainFaceIndex(r.faces, r.width, r.height);
           if (!r.faces[i]) throw new CliError(`${file}: no face #${idx} (found ${r.faces.length})`);

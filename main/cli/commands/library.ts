@@ -60,7 +60,7 @@ export function registerLibraryCommands(program: Command): void {
         console.error(`settings: ${changed.map((k) => `${k} = ${lib.settings.get()[k]}`).join(', ')} (saved in the catalog)`);
       }
       const engine = await lib.engine.get();
-      const indexer = new Indexer({ catalog, analyzer: engine, thumbs: o.thumbs ? lib.thumbs : null, retryFailed: o.retryFailed });
+      const indexer = new Indexer({ catalog, analyser: engine, thumbs: o.thumbs ? lib.thumbs : null, retryFailed: o.retryFailed });
       const controller = new AbortController();
       let interrupted = false;
       process.once('SIGINT', () => { interrupted = true; controller.abort(); });

@@ -33,7 +33,7 @@ export async function runClusterEval(
   const dir = mkdtempSync(path.join(os.tmpdir(), 'face-atlas-eval-'));
   const catalog = new Catalog(opts.keepDb ?? path.join(dir, 'catalog.db'));
   try {
-    const indexer = new Indexer({ catalog, analyzer: engine });
+    const indexer = new Indexer({ catalog, analyser: engine });
     indexer.on('progress', (p) => opts.onProgress?.(p.done, p.total));
     await indexer.run([path.resolve(root)]);
     const people = new PeopleService(catalog, { modelId: engine.modelId, ...opts });

@@ -36,7 +36,7 @@ describe.skipIf(!hasFaces)('Indexer on real photos', () => {
   let catalog: Catalog;
   let thumbs: ThumbnailCache;
 
-  const makeIndexer = (opts: Partial<IndexerOptions> = {}): Indexer => new Indexer({ catalog, analyzer: engine, thumbs, concurrency: 4, ...opts });
+  const makeIndexer = (opts: Partial<IndexerOptions> = {}): Indexer => new Indexer({ catalog, analyser: engine, thumbs, concurrency: 4, ...opts });
   const photoAt = (name: string) => catalog.photos.liveByPath(path.join(lib, name));
 
   beforeAll(async () => {

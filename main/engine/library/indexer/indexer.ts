@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { ThumbnailCache } from '../thumbs/thumbnail-cache.ts';
-import type { PhotoAnalyzer } from './analyzer.ts';
+import type { PhotoAnalyser } from './analyser.ts';
 import { retireMissing } from './commit.ts';
 import { INDEXER_DEFAULTS } from './constants.ts';
 import { type FileContext, type FileReport, indexFile } from './index-file.ts';
@@ -16,7 +16,7 @@ import { LibraryWatcher, type WatchOptions } from './watch.ts';
 
 export interface IndexerOptions {
   catalog: Catalog;
-  analyzer: PhotoAnalyzer;
+  analyser: PhotoAnalyser;
   /** When given, photo and face thumbnails are cut right after each photo is analysed. */
   thumbs?: ThumbnailCache | null;
   /** Photos in flight at once; default 2 per core (the engine's pool queues the rest). */
@@ -73,7 +73,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     this.catalog = opts.catalog;
     this.thumbs = opts.thumbs ?? null;
     this.concurrency = Math.max(1, opts.concurrency ?? INDEXER_DEFAULTS.inFlightPerWorker * availableParallelism());
-    this.ctx = { catalog: opts.catalog, analyzer: opts.analyzer, retryFailed: opts.retryFailed ?? false, inFlight: new Map() };
+    this.ctx = { catalog: opts.catalog, analyser: opts.analyser, retryFailed: opts.retryFailed ?? false, inFlight: new Map() };
   }
 
   get paused(): boolean {
@@ -225,7 +225,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
 
   /** Files that are not up to date in the catalog, and the unreadable entries found by the scan. */
   private pendingWork(scan: ScanResult, tracker: ProgressTracker): { path: string; rootId: number }[] {
-    const modelId = this.ctx.analyzer.modelId;
+    const modelId = this.ctx.analyser.modelId;
     const work: { path: string; rootId: number }[] = [];
     for (const f of scan.files) {
       const live = this.catalog.photos.liveByPath(f.path);
