@@ -26,9 +26,9 @@ describe.skipIf(!hasFaces)(`people edits${hasFaces ? '' : ` (${noFacesReason})`}
   let people: PeopleService;
   let edits: PeopleEdits;
   const personOfFile = (file: string): number => {
-    const photo = catalog.livePhotoByPath(path.join(dir, 'lib', file))!;
-    const main = catalog.facesOfPhoto(photo.id).sort((a, b) => b.box.width - a.box.width)[0];
-    return catalog.assignment(main.id)!.personId;
+    const photo = catalog.photos.liveByPath(path.join(dir, 'lib', file))!;
+    const main = catalog.faces.ofPhoto(photo.id).sort((a, b) => b.box.width - a.box.width)[0];
+    return catalog.people.assignment(main.id)!.personId;
   };
 
   beforeAll(async () => {
@@ -37,7 +37,7 @@ describe.skipIf(!hasFaces)(`people edits${hasFaces ? '' : ` (${noFacesReason})`}
     for (const rel of PHOTOS) copyFileSync(face(rel), path.join(dir, 'lib', path.basename(rel)));
     engine = await createFaceEngine({ workers: 1 });
     catalog = new Catalog(path.join(dir, 'catalog.db'));
-    await new Indexer({ catalog, analyzer: engine }).run([path.join(dir, 'lib')]);
+    await new Indexer({ catalog, analyser: engine }).run([path.join(dir, 'lib')]);
     people = new PeopleService(catalog, { modelId: engine.modelId });
     people.recluster();
     edits = new PeopleEdits(catalog, people);
@@ -55,12 +55,12 @@ describe.skipIf(!hasFaces)(`people edits${hasFaces ? '' : ` (${noFacesReason})`}
     expect(jon).not.toBe(mary);
     expect(edits.rename(mary, 'Mary Carey').summary).toBe('Named a person Mary Carey');
     expect(edits.rename(mary, 'Mary C.').summary).toBe('Renamed Mary Carey to Mary C.');
-    const jonFace = catalog.assignmentsOfPerson(jon)[0].faceId;
+    const jonFace = catalog.people.assignmentsOf(jon)[0].faceId;
     expect(edits.moveFaces([jonFace], mary).summary).toBe('Moved 1 face to Mary C.');
     const history = edits.history();
     expect(history.slice(0, 3).map((e) => e.summary)).toEqual(['Moved 1 face to Mary C.', 'Renamed Mary Carey to Mary C.', 'Named a person Mary Carey']);
     expect(edits.undo()?.summary).toBe('Undid: Moved 1 face to Mary C.');
-    expect(catalog.assignment(jonFace)?.personId).toBe(jon);
+    expect(catalog.people.assignment(jonFace)?.personId).toBe(jon);
     const after = edits.history();
     expect(after[0]).toMatchObject({ summary: 'Moved 1 face to Mary C.', undone: true });
     expect(after[1].undone).toBe(false);
@@ -82,10 +82,10 @@ describe.skipIf(!hasFaces)(`people edits${hasFaces ? '' : ` (${noFacesReason})`}
     expect(after.total).toBe(before.total - 1);
     expect(after.faces.map((f) => f.faceId)).not.toContain(target);
     expect(edits.ignoredFaces().faces.map((f) => f.faceId)).toEqual([target]);
-    expect(catalog.face(target)).toBeDefined();
+    expect(catalog.faces.get(target)).toBeDefined();
     // A re-cluster at a threshold that would group everything leaves it out.
     new PeopleService(catalog, { modelId: engine.modelId, threshold: 1.9, assignThreshold: 1.9, minFaces: 1 }).recluster();
-    expect(catalog.assignment(target)).toBeUndefined();
+    expect(catalog.people.assignment(target)).toBeUndefined();
     // Back at the normal threshold, the people come apart again: the named one does not keep the others.
     people.recluster();
     expect(personOfFile('Jon_Voight_0001.jpg')).not.toBe(personOfFile('Mary_Carey_0001.jpg'));
@@ -96,11 +96,11 @@ describe.skipIf(!hasFaces)(`people edits${hasFaces ? '' : ` (${noFacesReason})`}
 
   it('ignoring an assigned face takes it out of its person; undo puts it back', () => {
     const jon = personOfFile('Jon_Voight_0002.jpg');
-    const faceId = catalog.assignmentsOfPerson(jon)[0].faceId;
+    const faceId = catalog.people.assignmentsOf(jon)[0].faceId;
     edits.ignore([faceId]);
-    expect(catalog.assignment(faceId)).toBeUndefined();
+    expect(catalog.people.assignment(faceId)).toBeUndefined();
     edits.undo();
-    expect(catalog.assignment(faceId)?.personId).toBe(jon);
+    expect(catalog.people.assignment(faceId)?.personId).toBe(jon);
   });
 
   it('a merge names both people with their face counts and keeps the better cover; undo restores both', () => {
@@ -110,11 +110,11 @@ describe.skipIf(!hasFaces)(`people edits${hasFaces ? '' : ` (${noFacesReason})`}
     const jonFaces = list().find((p) => p.id === jon)!.faceCount;
     const maryFaces = list().find((p) => p.id === mary)!.faceCount;
     // Give Mary the worst of her faces as cover, so the merge has a better one to keep.
-    const scored = (id: number) => catalog.assignmentsOfPerson(id).map((a) => ({ id: a.faceId, score: coverScore(catalog.face(a.faceId)!.quality) })).sort((a, b) => a.score - b.score);
+    const scored = (id: number) => catalog.people.assignmentsOf(id).map((a) => ({ id: a.faceId, score: coverScore(catalog.faces.get(a.faceId)!.quality) })).sort((a, b) => a.score - b.score);
     const worstMary = scored(mary)[0].id;
     edits.setCover(mary, worstMary);
     const jonCover = list().find((p) => p.id === jon)!.coverFaceId!;
-    const expected = coverScore(catalog.face(jonCover)!.quality) > coverScore(catalog.face(worstMary)!.quality) ? jonCover : worstMary;
+    const expected = coverScore(catalog.faces.get(jonCover)!.quality) > coverScore(catalog.faces.get(worstMary)!.quality) ? jonCover : worstMary;
     const r = edits.merge([jon, mary], mary);
     expect(r.summary).toBe(`Merged an unnamed person (${jonFaces} faces) into Mary C. (${maryFaces} faces)`);
     expect(list().find((p) => p.id === mary)!.coverFaceId).toBe(expected);
@@ -135,13 +135,13 @@ describe.skipIf(!hasFaces)(`people edits${hasFaces ? '' : ` (${noFacesReason})`}
 
   it('removing a folder retires its photos; adding it again brings the names back', async () => {
     const mary = personOfFile('Mary_Carey_0003.jpg');
-    const root = catalog.roots()[0];
+    const root = catalog.roots.all()[0];
     const retired = catalog.removeRoot(root.id);
     expect(retired).toBe(PHOTOS.length);
     expect(catalog.stats().photos).toBe(0);
-    expect(catalog.roots()).toEqual([]);
-    await new Indexer({ catalog, analyzer: engine }).run([path.join(dir, 'lib')]);
+    expect(catalog.roots.all()).toEqual([]);
+    await new Indexer({ catalog, analyser: engine }).run([path.join(dir, 'lib')]);
     expect(personOfFile('Mary_Carey_0003.jpg')).toBe(mary);
-    expect(catalog.person(mary)?.name).toBe('Mary C.');
+    expect(catalog.people.get(mary)?.name).toBe('Mary C.');
   });
 });

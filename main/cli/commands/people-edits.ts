@@ -2,13 +2,10 @@
 // app (name, merge, hide, move, ignore, undo), logged in the same undo history with the same words.
 import type { Command } from 'commander';
 import { PeopleEdits } from '../../engine/people/edits.ts';
-import { openPeople } from '../../engine/people/open.ts';
 import { PeopleError } from '../../engine/people/service.ts';
 import type { Catalog } from '../../engine/library/catalog/catalog.ts';
 import { CliError, printJson } from '../output.ts';
-import { addDbFlag, openCatalog, type DbFlags } from './library.ts';
-import { catalogModel } from './people.ts';
-import { savedPeopleOptions } from './settings.ts';
+import { addDbFlag, libraryModelWithFaces, openLibrary, type DbFlags } from './library.ts';
 
 type Flags = DbFlags & { json?: boolean };
 
@@ -21,12 +18,13 @@ function idArg(text: string, what: string): number {
 
 /** Runs one edit on the catalog and prints its words (or, with --json, one object). */
 async function edit(o: Flags, fn: (edits: PeopleEdits, catalog: Catalog) => Record<string, unknown> & { summary: string | null }): Promise<void> {
-  const { catalog } = openCatalog(o);
+  const lib = openLibrary(o);
   try {
-    const people = await openPeople(catalog, catalogModel(catalog.db), savedPeopleOptions(catalog));
+    libraryModelWithFaces(lib);
+    const people = await lib.people();
     let out: Record<string, unknown> & { summary: string | null };
     try {
-      out = fn(new PeopleEdits(catalog, people), catalog);
+      out = fn(new PeopleEdits(lib.catalog, people), lib.catalog);
     } catch (err) {
       if (err instanceof PeopleError) throw new CliError(err.message);
       throw err;
@@ -34,7 +32,7 @@ async function edit(o: Flags, fn: (edits: PeopleEdits, catalog: Catalog) => Reco
     if (o.json) return printJson(out);
     console.log(out.summary ?? 'nothing to undo');
   } finally {
-    catalog.close();
+    await lib.close();
   }
 }
 
@@ -50,7 +48,7 @@ export function registerPeopleEditCommands(program: Command): void {
     .action((id: string, words: string[], o: Flags & { duplicate?: boolean }) => edit(flags(o), (e, catalog) => {
       const personId = idArg(id, 'person id');
       const name = words.join(' ').trim();
-      const same = catalog.people().find((p) => p.id !== personId && p.name?.trim().toLowerCase() === name.toLowerCase());
+      const same = catalog.people.all().find((p) => p.id !== personId && p.name?.trim().toLowerCase() === name.toLowerCase());
       if (same && !o.duplicate) {
         throw new CliError(`person ${same.id} is already named "${same.name}": merge with "face-atlas people merge ${personId} ${same.id}", or pass --duplicate`);
       }
@@ -90,14 +88,14 @@ export function registerPeopleEditCommands(program: Command): void {
 
   sub('history', 'the latest 50 people edits, newest first')
     .action(async (o: Flags) => {
-      const { catalog } = openCatalog(flags(o));
+      const lib = openLibrary(flags(o));
       try {
-        const history = new PeopleEdits(catalog, await openPeople(catalog, catalogModel(catalog.db))).history();
+        const history = new PeopleEdits(lib.catalog, await lib.people()).history();
         if (flags(o).json) return printJson({ edits: history });
         if (!history.length) console.log('no edits yet');
         for (const h of history) console.log(`${String(h.id).padStart(5)}  ${new Date(h.at).toISOString().slice(0, 19).replace('T', ' ')}  ${h.summary}${h.undone ? ' (undone)' : ''}`);
       } finally {
-        catalog.close();
+        await lib.close();
       }
     });
 }

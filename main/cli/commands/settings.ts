@@ -1,16 +1,15 @@
 // `face-atlas settings`: the app's Settings from the command line, on the same store and with the same
 // parser (shared/settings-input.ts): show them with the value in effect and its default, or set one.
 // Setting the threshold or the minimum faces re-groups people, as the app does; `cluster` and `index` use
-// what is saved.
+// what is saved (the Library reads it).
 import type { Command } from 'commander';
 import os from 'node:os';
 import type { Settings } from '../../../shared/api.ts';
 import { parseSettingValue, settingKey, SETTING_KEYS } from '../../../shared/settings-input.ts';
 import { CLUSTER_DEFAULTS, ENGINE_DEFAULTS, PEOPLE_DEFAULTS } from '../../../shared/settings.ts';
-import { DEFAULT_SETTINGS, SettingsStore } from '../../api/settings-store.ts';
-import type { Catalog } from '../../engine/library/catalog/catalog.ts';
+import { DEFAULT_SETTINGS } from '../../engine/library/settings.ts';
 import { CliError, printJson } from '../output.ts';
-import { addDbFlag, openCatalog, type DbFlags } from './library.ts';
+import { addDbFlag, openLibrary, type DbFlags } from './library.ts';
 
 /** What each setting means when it is empty (null) or 0, under the saved embedder. */
 function effective(settings: Settings, modelId: string): Record<keyof Settings, { value: unknown; default: unknown; effective: unknown }> {
@@ -25,23 +24,16 @@ function effective(settings: Settings, modelId: string): Record<keyof Settings, 
   };
 }
 
-/** The saved clustering options, for `cluster` and after `index`: what the app would use. */
-export function savedPeopleOptions(catalog: Catalog): { threshold?: number; minFaces?: number } {
-  const s = new SettingsStore(catalog).get();
-  return { ...(s.threshold !== null ? { threshold: s.threshold } : {}), ...(s.minFaces !== null ? { minFaces: s.minFaces } : {}) };
-}
-
 export function registerSettingsCommands(program: Command): void {
   const settings = addDbFlag(program
     .command('settings')
     .description('show the settings (value in effect and default); "settings set KEY VALUE" changes one, as the app\'s Settings do')
     .option('--json', 'print one JSON object'))
-    .action((o: DbFlags & { json?: boolean }) => {
-      const { catalog } = openCatalog(o);
+    .action(async (o: DbFlags & { json?: boolean }) => {
+      const lib = openLibrary(o);
       try {
-        const store = new SettingsStore(catalog);
-        const s = store.get();
-        const table = effective(s, store.modelId(s));
+        const s = lib.settings.get();
+        const table = effective(s, lib.modelId(s));
         if (o.json) return printJson({ settings: s, effective: Object.fromEntries(SETTING_KEYS.map((k) => [k, table[k].effective])), defaults: Object.fromEntries(SETTING_KEYS.map((k) => [k, table[k].default])) });
         for (const k of SETTING_KEYS) {
           const t = table[k];
@@ -49,7 +41,7 @@ export function registerSettingsCommands(program: Command): void {
           console.log(`${k.padEnd(10)} ${String(t.effective).padEnd(14)} ${isDefault ? '(default)' : `(default ${t.default})`}`);
         }
       } finally {
-        catalog.close();
+        await lib.close();
       }
     });
 
@@ -68,28 +60,25 @@ export function registerSettingsCommands(program: Command): void {
       // Commander gives --db and --json to `settings` wherever they stand on the line.
       const parent = settings.opts<DbFlags & { json?: boolean }>();
       const json = o.json ?? parent.json;
-      const { catalog } = openCatalog({ ...o, db: o.db ?? parent.db }, { mustExist: false });
+      const lib = openLibrary({ ...o, db: o.db ?? parent.db }, { mustExist: false });
       try {
-        const store = new SettingsStore(catalog);
-        const { settings: saved, changed } = store.set({ [key]: value });
+        const { settings: saved, changed } = lib.settings.set({ [key]: value });
         const lines: string[] = [`${key} = ${saved[key] === null ? 'default' : saved[key]}${changed.length ? '' : ' (unchanged)'}`];
         let regrouped: unknown = null;
         if (changed.includes('threshold') || changed.includes('minFaces')) {
           // As in the app: a new threshold or minimum re-groups the faces nobody decided on.
-          const modelId = store.modelId(saved);
-          if (catalog.liveFaces(modelId).length) {
-            const { openPeople } = await import('../../engine/people/open.ts');
-            const people = await openPeople(catalog, modelId, savedPeopleOptions(catalog));
+          if (lib.catalog.faces.countLive(lib.modelId(saved)) > 0) {
+            const people = await lib.people();
             const r = people.recluster();
             regrouped = { ...r, threshold: people.threshold, minFaces: people.minFaces };
             lines.push(`people re-grouped: ${r.people} people, ${r.unassigned} face(s) unassigned (threshold ${people.threshold}); names and decisions kept`);
           }
         }
-        if (changed.includes('embedder')) lines.push(`the next "face-atlas index" reads the library again with ${store.modelId(saved)}`);
+        if (changed.includes('embedder')) lines.push(`the next "face-atlas index" reads the library again with ${lib.modelId(saved)}`);
         if (json) return printJson({ settings: saved, changed, regrouped });
         for (const l of lines) console.log(l);
       } finally {
-        catalog.close();
+        await lib.close();
       }
     });
 }

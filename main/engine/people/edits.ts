@@ -4,7 +4,8 @@
 // few decisions that are not about grouping.
 import type { Catalog } from '../library/catalog/catalog.ts';
 import type { IgnoredFaceRow } from '../library/catalog/ignored-faces.ts';
-import { PeopleError, type PeopleService, type Snapshot } from './service.ts';
+import type { Snapshot } from './decisions.ts';
+import { PeopleError, type PeopleService } from './service.ts';
 
 /** One entry of the undo history. */
 export interface Edit {
@@ -44,34 +45,34 @@ export class PeopleEdits {
   /** A person as a sentence names them: their name, or "an unnamed person". */
   private who(personId: number | null): string {
     if (personId === null) return 'a new person';
-    return this.catalog.person(personId)?.name ?? 'an unnamed person';
+    return this.catalog.people.get(personId)?.name ?? 'an unnamed person';
   }
 
   private faceCount(personId: number): number {
-    return this.catalog.assignmentsOfPerson(personId).length;
+    return this.catalog.people.assignmentsOf(personId).length;
   }
 
   /** Runs a service decision and stores its words with the decision it logged. */
   private logged<T>(summary: (result: T) => string, fn: () => T): { result: T; summary: string } {
     return this.catalog.transaction(() => {
-      const before = this.catalog.lastDecision()?.id ?? 0;
+      const before = this.catalog.decisions.last()?.id ?? 0;
       const result = fn();
       const words = summary(result);
-      const last = this.catalog.lastDecision();
-      if (last && last.id > before) this.catalog.describeDecision(last.id, words);
+      const last = this.catalog.decisions.last();
+      if (last && last.id > before) this.catalog.decisions.describe(last.id, words);
       return { result, summary: words };
     });
   }
 
   rename(personId: number, name: string): EditResult {
-    const old = this.catalog.person(personId)?.name ?? null;
+    const old = this.catalog.people.get(personId)?.name ?? null;
     return { summary: this.logged(() => (old ? `Renamed ${old} to ${name.trim()}` : `Named a person ${name.trim()}`), () => this.people.rename(personId, name)).summary };
   }
 
   /** Merges people; the survivor keeps the best cover among theirs (sharpest, most frontal, largest). */
   merge(personIds: number[], into?: number): EditResult {
     const ids = [...new Set(personIds)];
-    const before = new Map(ids.map((id) => [id, { name: this.catalog.person(id)?.name ?? null, faces: this.faceCount(id) }]));
+    const before = new Map(ids.map((id) => [id, { name: this.catalog.people.get(id)?.name ?? null, faces: this.faceCount(id) }]));
     const covers = this.people.listPeople({ includeHidden: true }).filter((p) => ids.includes(p.id) && p.coverFaceId !== null).map((p) => p.coverFaceId!);
     const { result: target, summary } = this.logged((target: number) => {
       const others = ids.filter((id) => id !== target).map((id) => before.get(id)!);
@@ -81,11 +82,11 @@ export class PeopleEdits {
     }, () => {
       const target = this.people.merge(ids, into);
       const best = covers
-        .filter((id) => this.catalog.assignment(id)?.personId === target)
-        .map((id) => ({ id, score: coverScore(this.catalog.face(id)!.quality) }))
+        .filter((id) => this.catalog.people.assignment(id)?.personId === target)
+        .map((id) => ({ id, score: coverScore(this.catalog.faces.get(id)!.quality) }))
         .sort((a, b) => b.score - a.score)[0];
       // Inside the merge's transaction: undoing the merge restores the survivor's old cover too.
-      if (best) this.catalog.updatePerson(target, { coverFaceId: best.id });
+      if (best) this.catalog.people.update(target, { coverFaceId: best.id });
       return target;
     });
     return { summary, personId: target };
@@ -124,13 +125,13 @@ export class PeopleEdits {
     return this.catalog.transaction(() => {
       const snap: Snapshot = { assignments: [], people: [], constraintIds: [] };
       for (const id of ids) {
-        const a = this.catalog.assignment(id);
+        const a = this.catalog.people.assignment(id);
         snap.assignments.push([id, a?.personId ?? null, a?.source ?? null]);
-        if (a) this.catalog.unassign(id);
+        if (a) this.catalog.people.unassign(id);
       }
       snap.ignored = this.catalog.ignored.add(ids);
       const summary = `Ignored ${faces(ids.length)}`;
-      this.catalog.describeDecision(this.catalog.logDecision('ignore', snap), summary);
+      this.catalog.decisions.describe(this.catalog.decisions.log('ignore', snap), summary);
       return { summary };
     });
   }
@@ -141,7 +142,7 @@ export class PeopleEdits {
     return this.catalog.transaction(() => {
       const snap: Snapshot = { assignments: [], people: [], constraintIds: [], unignored: this.catalog.ignored.remove(ids) };
       const summary = `Restored ${faces(ids.length)} to unassigned`;
-      this.catalog.describeDecision(this.catalog.logDecision('unignore', snap), summary);
+      this.catalog.decisions.describe(this.catalog.decisions.log('unignore', snap), summary);
       return { summary };
     });
   }
@@ -152,7 +153,7 @@ export class PeopleEdits {
 
   /** Undoes the newest edit; null when there is none. */
   undo(): { undone: string; summary: string } | null {
-    const last = this.catalog.lastDecision<{ summary?: string }>();
+    const last = this.catalog.decisions.last<{ summary?: string }>();
     const r = this.people.undo();
     if (!r || !last) return null;
     return { undone: r.undone, summary: `Undid: ${last.payload.summary ?? KIND_WORDS[last.kind] ?? last.kind}` };
@@ -160,7 +161,7 @@ export class PeopleEdits {
 
   /** The newest edits first, undone ones included (marked), at most HISTORY_LIMIT. */
   history(limit = HISTORY_LIMIT): Edit[] {
-    return this.catalog.decisions<{ summary?: string }>({ includeUndone: true, limit: Math.min(limit, HISTORY_LIMIT) }).map((d) => ({
+    return this.catalog.decisions.list<{ summary?: string }>({ includeUndone: true, limit: Math.min(limit, HISTORY_LIMIT) }).map((d) => ({
       id: d.id,
       kind: d.kind,
       summary: d.payload.summary ?? KIND_WORDS[d.kind] ?? d.kind,
@@ -172,7 +173,7 @@ export class PeopleEdits {
   private requireFaces(faceIds: number[]): number[] {
     const ids = [...new Set(faceIds)];
     if (!ids.length) throw new PeopleError('no faces given', 'INVALID');
-    for (const id of ids) if (!this.catalog.face(id)) throw new PeopleError(`face ${id} does not exist`, 'NOT_FOUND');
+    for (const id of ids) if (!this.catalog.faces.get(id)) throw new PeopleError(`face ${id} does not exist`, 'NOT_FOUND');
     return ids;
   }
 }
