@@ -2,20 +2,13 @@
 // person (the verification model's Platt fit) and one of three words. The raw distance stays alongside for
 // an "advanced" detail. The fit is face-to-face; a person's centroid sits closer to that person's faces
 // than any one face does, so for a person these words lean cautious rather than hopeful.
-import { SIMILARITY_WORDS } from '../../../shared/settings.ts';
+import type { Likelihood } from '../../../shared/api.ts';
+import { likelihoodOf } from '../../../shared/likelihood.ts';
 import { calibrationFor, sameProbability } from '../face/verify.ts';
-
-export type Likelihood = 'very likely' | 'possible' | 'unlikely';
 
 export interface Similarity {
   probability: number;
   likelihood: Likelihood;
-}
-
-export function likelihoodOf(probability: number): Likelihood {
-  if (probability >= SIMILARITY_WORDS.veryLikely) return 'very likely';
-  if (probability >= SIMILARITY_WORDS.possible) return 'possible';
-  return 'unlikely';
 }
 
 /** The calibrated similarity of a distance in a model's embedding space. */
