@@ -96,21 +96,26 @@ describe.skipIf(!hasFaces)(`face-atlas people and settings verbs${hasFaces ? '' 
     expect((await people()).find((p) => p.id === jon.id)?.faceCount).toBe(jon.faceCount);
   });
 
-  it('people ignore takes a face out of the unassigned count; undo brings it back', async () => {
-    const before = (await cli('people', '--json')).json.unassigned;
-    expect(before).toBeGreaterThan(0); // the group photo's strangers
-    // An unassigned face: ids of the group photo are the highest (it was indexed with the others).
-    const faces = (await runCli(['status', '--db', db, '--json'])).json.faces as number;
-    let ignored: number | null = null;
-    for (let id = faces; id > 0 && ignored === null; id--) {
-      const r = await cli('people', 'ignore', String(id), '--json');
-      if (r.code === 0 && (await cli('people', '--json')).json.unassigned === before - 1) ignored = id;
-      else if (r.code === 0) await cli('people', 'undo');
-    }
-    expect(ignored).not.toBeNull();
+  it('people faces lists face ids; people ignore takes a face out of unassigned; undo brings it back', async () => {
+    const waiting = await cli('people', 'faces', 'unassigned', '--json');
+    expect(waiting.code, waiting.stderr).toBe(0);
+    expect(waiting.json.total).toBeGreaterThan(0); // the group photo's strangers
+    expect(waiting.json.total).toBe((await cli('people', '--json')).json.unassigned);
+    const id = waiting.json.faces[0].faceId as number;
+    expect(waiting.json.faces[0].path.startsWith(lib)).toBe(true);
+    const ofMary = await cli('people', 'faces', String(mary.id), '--json');
+    expect(ofMary.json.total).toBe(mary.faceCount);
+    const r = await cli('people', 'ignore', String(id));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.trim()).toBe('Ignored 1 face');
+    const after = await cli('people', 'faces', 'unassigned', '--json');
+    expect(after.json.total).toBe(waiting.json.total - 1);
+    expect(after.json.faces.map((f: { faceId: number }) => f.faceId)).not.toContain(id);
+    expect((await cli('people', 'faces', 'ignored', '--json')).json.faces.map((f: { faceId: number }) => f.faceId)).toEqual([id]);
     expect((await cli('people', 'history', '--json')).json.edits[0].summary).toBe('Ignored 1 face');
     await cli('people', 'undo');
-    expect((await cli('people', '--json')).json.unassigned).toBe(before);
+    expect((await cli('people', 'faces', 'unassigned', '--json')).json.total).toBe(waiting.json.total);
+    expect((await cli('people', 'faces', 'nobody')).stderr).toMatch(/person id must be a positive whole number, not "nobody"/);
   });
 
   it('settings shows the value in effect; settings set threshold 0.75 is what cluster uses; empty restores the default', async () => {

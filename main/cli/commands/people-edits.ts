@@ -2,6 +2,7 @@
 // app (name, merge, hide, move, ignore, undo), logged in the same undo history with the same words.
 import type { Command } from 'commander';
 import { PeopleEdits } from '../../engine/people/edits.ts';
+import { plausible, withSimilarity } from '../../engine/people/similarity.ts';
 import { PeopleError } from '../../engine/people/service.ts';
 import type { Catalog } from '../../engine/library/catalog/catalog.ts';
 import { CliError, printJson } from '../output.ts';
@@ -85,6 +86,39 @@ export function registerPeopleEditCommands(program: Command): void {
       const r = e.undo();
       return { undone: r?.undone ?? null, summary: r?.summary ?? null };
     }));
+
+  sub('faces <which>', 'the faces of a person (its id), or "unassigned" (with the people they plausibly are), or "ignored": face ids for move and ignore')
+    .option('--limit <n>', 'most faces listed', '100')
+    .action(async (which: string, o: Flags & { limit: string }) => {
+      const lib = openLibrary(flags(o));
+      try {
+        libraryModelWithFaces(lib);
+        const people = await lib.people();
+        const page = { offset: 0, limit: idArg(o.limit, 'limit') };
+        let out: { total: number; faces: { faceId: number; photoId: number; path: string; suggestions?: { personId: number; name: string | null; likelihood: string }[] }[] };
+        if (which === 'unassigned') {
+          const r = people.unassigned(page);
+          out = { total: r.total, faces: r.faces.map((f) => ({ ...f, suggestions: plausible(withSimilarity(f.suggestions, people.modelId)) })) };
+        } else if (which === 'ignored') {
+          out = new PeopleEdits(lib.catalog, people).ignoredFaces(page);
+        } else {
+          try {
+            out = people.personFaces(idArg(which, 'person id'), page);
+          } catch (err) {
+            if (err instanceof PeopleError) throw new CliError(err.message);
+            throw err;
+          }
+        }
+        if (flags(o).json) return printJson(out);
+        for (const f of out.faces) {
+          const offers = f.suggestions?.map((s) => `${s.name ?? `person ${s.personId}`} (${s.likelihood})`).join(', ');
+          console.log(`${String(f.faceId).padStart(6)}  ${f.path}${offers ? `  maybe: ${offers}` : ''}`);
+        }
+        console.log(`${out.faces.length} of ${out.total} face(s)`);
+      } finally {
+        await lib.close();
+      }
+    });
 
   sub('history', 'the latest 50 people edits, newest first')
     .action(async (o: Flags) => {
