@@ -9,6 +9,7 @@ import { blobToEmbedding } from '../library/catalog/rows.ts';
 import type { Face } from '../library/catalog/rows.ts';
 import { averageLinkage } from '../cluster/average-linkage.ts';
 import { PersonIndex } from '../cluster/assign.ts';
+import { distanceToGroup, sizeAwareLimit } from '../cluster/merge-limit.ts';
 import { MODEL_INFO } from '../face/models.ts';
 import type { EmbeddingTransform } from './adapter-transform.ts';
 
@@ -41,6 +42,8 @@ export interface PeopleOptions {
   /** The adopted adapter's projection (see adapter-transform.ts); faces are grouped in its space. */
   transform?: EmbeddingTransform;
   threshold?: number;
+  /** Two single faces join within this; default: the model's, scaled with `threshold` when that is given. */
+  pairThreshold?: number;
   assignThreshold?: number;
   minFaces?: number;
 }
@@ -65,6 +68,9 @@ interface Centroid {
   personId: number;
   vector: Float32Array;
   photos: Set<number>;
+  /** Faces the centroid averages, and the length of their mean vector (see distanceToGroup). */
+  faces: number;
+  meanLength: number;
 }
 
 function dot(a: Float32Array, ao: number, b: Float32Array, bo: number, dim: number): number {
@@ -79,6 +85,7 @@ const unitDistance = (d: number) => Math.sqrt(Math.max(0, 2 - 2 * d));
 export class PeopleService {
   readonly modelId: string;
   readonly threshold: number;
+  readonly pairThreshold: number;
   readonly assignThreshold: number;
   readonly minFaces: number;
   private readonly transform?: EmbeddingTransform;
@@ -92,6 +99,7 @@ export class PeopleService {
       throw new PeopleError(`no clustering threshold known for embedding model "${this.modelId}"`, 'INVALID');
     }
     this.threshold = opts.threshold ?? d.threshold;
+    this.pairThreshold = Math.min(this.threshold, opts.pairThreshold ?? (d ? (d.pairThreshold * this.threshold) / d.threshold : this.threshold));
     this.assignThreshold = opts.assignThreshold ?? d.assignThreshold;
     this.minFaces = opts.minFaces ?? PEOPLE_DEFAULTS.minFaces;
   }
@@ -234,7 +242,7 @@ export class PeopleService {
       for (const v of vs) for (let k = 0; k < c.length; k++) c[k] += v[k];
       const norm = Math.hypot(...c) || 1;
       for (let k = 0; k < c.length; k++) c[k] /= norm;
-      out.push({ personId, vector: c, photos: e.photos });
+      out.push({ personId, vector: c, photos: e.photos, faces: vs.length, meanLength: norm / vs.length });
     }
     return out;
   }
@@ -297,11 +305,15 @@ export class PeopleService {
     const matches = index.assign(queries, faces.length, { threshold: this.assignThreshold, suggestions: PEOPLE_DEFAULTS.assignCandidates });
     const rejected = this.rejections();
     const byPerson = new Map(centroids.map((c) => [c.personId, c]));
+    const limit = sizeAwareLimit(this.threshold, this.pairThreshold);
     // Closest pairs first, so when two faces of one photo want the same person the closer one wins.
     const offers: { face: Face; c: Centroid; d: number }[] = [];
     faces.forEach((face, i) => {
       for (const m of matches[i].suggestions) {
-        if (m.distance <= this.assignThreshold && !rejected.get(face.id)?.has(m.personId)) offers.push({ face, c: byPerson.get(m.personId)!, d: m.distance });
+        const c = byPerson.get(m.personId)!;
+        // The clustering's own rule: the face's average distance to the person's faces, within the limit for its size.
+        const toGroup = distanceToGroup(1 - (m.distance * m.distance) / 2, c.meanLength);
+        if (m.distance <= this.assignThreshold && toGroup <= limit(1, c.faces) && !rejected.get(face.id)?.has(m.personId)) offers.push({ face, c, d: m.distance });
       }
     });
     offers.sort((a, b) => a.d - b.d);
@@ -325,7 +337,7 @@ export class PeopleService {
     for (const rows of byPhoto.values()) for (let a = 0; a < rows.length; a++) for (let b = a + 1; b < rows.length; b++) cannotLink.push([rows[a], rows[b]]);
     const { labels, clusters } = averageLinkage.cluster(
       { vectors, n: faces.length, dim, cannotLink },
-      { threshold: this.threshold, minClusterSize: this.minFaces, seed: PEOPLE_DEFAULTS.seed },
+      { threshold: this.threshold, pairThreshold: this.pairThreshold, minClusterSize: this.minFaces, seed: PEOPLE_DEFAULTS.seed },
     );
     const members: number[][] = Array.from({ length: clusters }, () => []);
     labels.forEach((l, i) => l >= 0 && members[l].push(i));
