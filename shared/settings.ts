@@ -76,6 +76,13 @@ export const CLUSTER_DEFAULTS: Record<string, { threshold: number; pairThreshold
 export const PEOPLE_DEFAULTS = {
   /** A group of fewer faces is not shown as a person (background strangers); its faces wait as unassigned. */
   minFaces: 2,
+  /**
+   * Unnamed people with fewer faces than this are listed apart on the People page, folded under "Seen only
+   * a few times", so that the people the user knows come first. In a library of dev photos + 1,457
+   * strangers, 103 groups are shown: 56 hold 3+ faces (the 54 known people and a few strangers seen
+   * several times), the other 47 are pairs.
+   */
+  fewFaces: 3,
   /** Suggestions shown for an unassigned face, and likely merges for a person. */
   suggestions: 3,
   /** Nearest people considered for a new face: the nearest may be rejected or already have a face of that photo. */
@@ -87,6 +94,18 @@ export const PEOPLE_DEFAULTS = {
   minClusterFaceSize: 12,
   seed: 1,
 };
+
+/** What the People settings mean, in plain words (shown beside them in Settings). */
+export const PEOPLE_SETTINGS_HELP = {
+  threshold:
+    'How different two photos of one person may look. Higher finds more photos of each person but risks putting ' +
+    'look-alikes together; lower keeps strangers apart but may split one person in two. Two single faces always ' +
+    'need to be closer than two large groups: in a library full of people seen once, some stranger always looks ' +
+    'a bit like someone, while many photos of one person together are hard to mistake.',
+  minFaces:
+    'A group needs this many faces to become a person. Faces seen only once wait in Unassigned, where you can ' +
+    'give them a name or a person, instead of filling the People page.',
+} as const;
 
 // ---- Library indexing (main/engine/indexer)
 

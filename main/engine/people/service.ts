@@ -134,7 +134,7 @@ export class PeopleService {
          LEFT JOIN photos ph ON ph.id = f.photo_id AND ph.status = 'ok'
         WHERE ph.id IS NOT NULL OR a.face_id IS NULL
         GROUP BY p.id
-        ORDER BY (p.name IS NULL), n DESC, p.id`,
+        ORDER BY (p.name IS NULL), n DESC, MAX(f.quality_frontal * MIN(f.quality_size, 200)) DESC, p.id`,
     ).all() as { id: number; name: string | null; hidden: number; cover: number | null; n: number }[];
     const q = opts.search?.trim().toLowerCase();
     return rows
