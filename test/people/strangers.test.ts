@@ -11,7 +11,7 @@ import { mainFaceIndex } from '../../main/engine/face/pipeline.ts';
 import { Catalog } from '../../main/engine/library/catalog/catalog.ts';
 import { Indexer } from '../../main/engine/library/indexer/indexer.ts';
 import { PeopleService } from '../../main/engine/people/service.ts';
-import { face, facesRoot, hasFaces, hasStrangers, noFacesReason, noStrangersReason, strangersRoot } from '../helpers/data.ts';
+import { face, hasFaces, hasStrangers, noFacesReason, noStrangersReason, strangersRoot } from '../helpers/data.ts';
 
 const KNOWN = ['Jon_Voight', 'BBT_Howard', 'Carlos_Bianchi', 'Rodrigo_Borja', 'Mary_Carey', 'ORL_s01', 'Elon_Musk', 'Katy_Perry'];
 /** Strangers that a person's centroid within assignThreshold (0.77, the rule before the size-aware limit) took in. */
@@ -33,10 +33,10 @@ describe.skipIf(!!skip)(`people among strangers${skip ? ` (${skip})` : ''}`, () 
     const out = new Map<string, (number | undefined)[]>();
     for (const who of readdirSync(root)) {
       out.set(who, readdirSync(path.join(root, who)).map((file) => {
-        const photo = catalog.livePhotoByPath(path.join(root, who, file))!;
-        const faces = catalog.facesOfPhoto(photo.id);
+        const photo = catalog.photos.liveByPath(path.join(root, who, file))!;
+        const faces = catalog.faces.ofPhoto(photo.id);
         const m = mainFaceIndex(faces, photo.width ?? 0, photo.height ?? 0);
-        return m < 0 ? undefined : catalog.assignment(faces[m].id)?.personId;
+        return m < 0 ? undefined : catalog.people.assignment(faces[m].id)?.personId;
       }));
     }
     return out;
@@ -117,15 +117,15 @@ describe.skipIf(!!skip)(`people among strangers${skip ? ` (${skip})` : ''}`, () 
       expect(named.size).toBe(KNOWN.length);
       // The look-alikes arrive in a later index run; each new face is offered to the named people.
       for (const who of LOOKALIKES) cpSync(path.join(strangersRoot, who), path.join(strangers(), who), { recursive: true });
-      const before = new Set(catalog.liveFaces(engine.modelId).map((f) => f.id));
-      await new Indexer({ catalog, analyzer: engine }).run([known(), strangers()]);
-      const fresh = catalog.liveFaces(engine.modelId).filter((f) => !before.has(f.id)).map((f) => f.id);
+      const before = new Set(catalog.faces.live(engine.modelId).map((f) => f.id));
+      await new Indexer({ catalog, analyser: engine }).run([known(), strangers()]);
+      const fresh = catalog.faces.live(engine.modelId).filter((f) => !before.has(f.id)).map((f) => f.id);
       expect(fresh.length).toBeGreaterThanOrEqual(LOOKALIKES.length);
       people.assignNew(fresh);
       const namedIds = new Set(named.values());
       for (const [who, persons] of peopleByIdentity(catalog, strangers())) {
         if (!LOOKALIKES.includes(who)) continue;
-        for (const p of persons) expect(p !== undefined && namedIds.has(p), `${who} joined ${catalog.person(p ?? -1)?.name}`).toBe(false);
+        for (const p of persons) expect(p !== undefined && namedIds.has(p), `${who} joined ${catalog.people.get(p ?? -1)?.name}`).toBe(false);
       }
     } finally {
       catalog.close();

@@ -58,9 +58,9 @@ export async function runClusterEval(engine: FaceEngine, roots: string | string[
   const catalog = new Catalog(opts.keepDb ? path.resolve(opts.keepDb) : path.join(dir, 'catalog.db'));
   try {
     // A kept catalog of other roots would mix their faces into the grouping: refuse instead of scoring that.
-    const others = catalog.roots().map((r) => r.path).filter((p) => !all.includes(p));
+    const others = catalog.roots.all().map((r) => r.path).filter((p) => !all.includes(p));
     if (others.length) throw new ClusterEvalError(`${opts.keepDb} also holds ${others.join(', ')}: use one kept catalog per set of roots`);
-    const indexer = new Indexer({ catalog, analyzer: engine });
+    const indexer = new Indexer({ catalog, analyser: engine });
     indexer.on('progress', (p) => opts.onProgress?.(p.done, p.total));
     await indexer.run(all);
     const indexSeconds = (performance.now() - started) / 1000;
@@ -77,8 +77,8 @@ export async function runClusterEval(engine: FaceEngine, roots: string | string[
     for (const root of all) {
       for (const [identity, files] of listIdentities(root)) {
         for (const file of files) {
-          const photo = catalog.livePhotoByPath(path.join(root, identity, file));
-          const faces = photo ? catalog.facesOfPhoto(photo.id) : [];
+          const photo = catalog.photos.liveByPath(path.join(root, identity, file));
+          const faces = photo ? catalog.faces.ofPhoto(photo.id) : [];
           const m = photo ? mainFaceIndex(faces, photo.width ?? 0, photo.height ?? 0) : -1;
           truth.push(identity);
           isStranger.push(distractors.includes(root));
@@ -87,7 +87,7 @@ export async function runClusterEval(engine: FaceEngine, roots: string | string[
             predicted.push(singleton--);
             continue;
           }
-          predicted.push(catalog.assignment(faces[m].id)?.personId ?? singleton--);
+          predicted.push(catalog.people.assignment(faces[m].id)?.personId ?? singleton--);
         }
       }
     }
