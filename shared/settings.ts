@@ -79,9 +79,9 @@ export const PEOPLE_DEFAULTS = {
   minFaces: 2,
   /**
    * Unnamed people with fewer faces than this are listed apart on the People page, folded under "Seen only
-   * a few times", so that the people the user knows come first. In a library of dev photos + 1,457
-   * strangers, 103 groups are shown: 56 hold 3+ faces (the 54 known people and a few strangers seen
-   * several times), the other 47 are pairs.
+   * a few times", so that the people the user knows come first. In a library of the dev photos + 1,457
+   * strangers (`face-atlas people --db` on the eval's kept catalog), 103 groups are shown: 55 hold 3+
+   * faces, 48 are pairs (dev people with two photos, strangers seen twice, faces of group photos).
    */
   fewFaces: 3,
   /** Suggestions shown for an unassigned face, and likely merges for a person. */
