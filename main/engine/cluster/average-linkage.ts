@@ -101,7 +101,8 @@ export function mergeByAverageLinkage(
   // reducible, d(A+B, C) >= min(d(A, C), d(B, C)), so a cluster's nearest distance never decreases
   // while others merge: a record is a lower bound, re-checked when it comes out of the heap. A cluster
   // whose nearest is above the threshold can never merge, so it gets no record.
-  // With a size-aware limit, pairs are ranked by distance over their own limit (the most confident first).
+  // With a size-aware limit, pairs are ranked by distance over their own limit (the most confident first);
+  // a pair out of reach may come within it when one side grows, and the grown side pushes a fresh record.
   const pushNearest = (a: number): void => {
     const map = adjacency[a];
     if (!map) return;
