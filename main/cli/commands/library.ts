@@ -1,8 +1,9 @@
 // Library commands: index (with --watch), status, errors.
 import type { Command } from 'commander';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { Catalog } from '../../engine/library/catalog/catalog.ts';
+import { CatalogOpenError } from '../../engine/library/catalog/open.ts';
 import { defaultCacheDir, defaultCatalogPath } from '../../engine/library/catalog/location.ts';
 import { CliError, printJson } from '../output.ts';
 import { addEngineFlags, engineOptions, type EngineFlags } from './engine.ts';
@@ -15,11 +16,18 @@ export function addDbFlag(cmd: Command): Command {
   return cmd.option('--db <file>', 'catalog file (default: the app-data folder)');
 }
 
-export function openCatalog(flags: DbFlags, { mustExist = true } = {}): { catalog: Catalog; file: string; cacheDir: string } {
+/**
+ * The catalog of --db. Read commands pass `readonly`: they work on a catalog in a read-only folder and
+ * never create, migrate or write it. A missing, empty, damaged or unwritable file is a clear error.
+ */
+export function openCatalog(flags: DbFlags, { mustExist = true, readonly = false } = {}): { catalog: Catalog; file: string; cacheDir: string } {
   const file = path.resolve(flags.db ?? defaultCatalogPath());
   if (mustExist && !existsSync(file)) throw new CliError(`no catalog at ${file}: run "face-atlas index ROOT" first`);
-  mkdirSync(path.dirname(file), { recursive: true });
-  return { catalog: new Catalog(file), file, cacheDir: defaultCacheDir(file) };
+  try {
+    return { catalog: new Catalog(file, { readonly }), file, cacheDir: defaultCacheDir(file) };
+  } catch (err) {
+    throw err instanceof CatalogOpenError ? new CliError(err.message) : err;
+  }
 }
 
 function fmtEta(s: number | null): string {
@@ -86,7 +94,7 @@ export function registerLibraryCommands(program: Command): void {
     .description('counts of photos, faces, failures and people in the catalog')
     .option('--json', 'print one JSON object'))
     .action((o: DbFlags & { json?: boolean }) => {
-      const { catalog, file } = openCatalog(o);
+      const { catalog, file } = openCatalog(o, { readonly: true });
       try {
         const stats = catalog.stats();
         const failures = catalog.failures();
@@ -106,7 +114,7 @@ export function registerLibraryCommands(program: Command): void {
     .description('every file that could not be indexed, with its reason')
     .option('--json', 'print one JSON object'))
     .action((o: DbFlags & { json?: boolean }) => {
-      const { catalog } = openCatalog(o);
+      const { catalog } = openCatalog(o, { readonly: true });
       try {
         const failures = catalog.failures().map((f) => ({ path: f.path, code: f.errorCode, message: f.errorMessage }));
         if (o.json) return printJson({ failures });

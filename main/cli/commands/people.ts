@@ -52,7 +52,7 @@ export function registerPeopleCommands(program: Command, evalCmd: Command): void
     .option('--search <text>', 'only names containing text')
     .option('--json', 'print one JSON object'))
     .action(async (o: DbFlags & { hidden?: boolean; search?: string; json?: boolean }) => {
-      const { catalog } = openCatalog(o);
+      const { catalog } = openCatalog(o, { readonly: true });
       try {
         const people = await openPeople(catalog, catalogModel(catalog.db));
         const list = people.listPeople({ includeHidden: o.hidden, search: o.search });

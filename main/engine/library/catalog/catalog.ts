@@ -1,6 +1,5 @@
 // The Catalog: typed reads and writes of the one SQLite file that holds photos, faces, people and decisions.
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import type Database from 'better-sqlite3';
 import path from 'node:path';
 import type { AnalysedFace } from '../../face/types.ts';
 import { defaultCatalogPath } from './location.ts';
@@ -26,7 +25,7 @@ import {
   toPhoto,
   toRoot,
 } from './rows.ts';
-import { migrate } from './schema.ts';
+import { closeCatalogDatabase, openCatalogDatabase, type OpenOptions } from './open.ts';
 
 /** Where a file is and what the file system says about it; the key of incremental indexing. */
 export interface PhotoFile {
@@ -62,26 +61,22 @@ export class Catalog {
   /** Schema version found when the file was opened (0 for a new file). */
   readonly openedAtVersion: number;
 
-  constructor(file: string = defaultCatalogPath()) {
+  constructor(file: string = defaultCatalogPath(), opts: OpenOptions = {}) {
     this.file = file;
-    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    this.db = new Database(file);
-    this.db.pragma('journal_mode = WAL');
-    // FULL: a committed photo survives a power cut too, at one WAL fsync per photo (cheap next to analysis).
-    this.db.pragma('synchronous = FULL');
-    this.db.pragma('foreign_keys = ON');
-    // The CLI's `status` may read while an index run writes.
-    this.db.pragma('busy_timeout = 5000');
-    this.openedAtVersion = migrate(this.db);
+    ({ db: this.db, openedAtVersion: this.openedAtVersion } = openCatalogDatabase(file === ':memory:' ? file : path.resolve(file), opts));
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    closeCatalogDatabase(this.db);
   }
 
-  /** Runs fn in one transaction (a savepoint when nested). */
+  /**
+   * Runs fn in one transaction (a savepoint when nested). IMMEDIATE: the write lock is taken first, so a
+   * transaction that reads and then writes waits for another process's writer (busy timeout) instead
+   * of failing with "database is locked" when it tries to upgrade its read.
+   */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn)();
+    return this.db.transaction(fn).immediate();
   }
 
   // ---------------------------------------------------------------- roots
