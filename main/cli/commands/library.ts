@@ -6,6 +6,7 @@ import { Catalog } from '../../engine/library/catalog/catalog.ts';
 import { CatalogOpenError } from '../../engine/library/catalog/open.ts';
 import { defaultCacheDir, defaultCatalogPath } from '../../engine/library/catalog/location.ts';
 import { CliError, printJson } from '../output.ts';
+import { terminalSafe } from '../terminal.ts';
 import { addEngineFlags, engineOptions, type EngineFlags } from './engine.ts';
 
 export interface DbFlags {
@@ -66,7 +67,7 @@ export function registerLibraryCommands(program: Command): void {
           process.stderr.write(`${text}\n`);
         }
       });
-      indexer.on('warning', (w) => process.stderr.write(`${tty ? '\n' : ''}warning: ${w.code} ${w.path}: ${w.message}\n`));
+      indexer.on('warning', (w) => process.stderr.write(`${tty ? '\n' : ''}warning: ${w.code} ${terminalSafe(w.path)}: ${terminalSafe(w.message)}\n`));
       try {
         const summary = await indexer.run(roots.map((r) => path.resolve(r)), { signal: controller.signal });
         if (tty) process.stderr.write('\n');
@@ -78,8 +79,8 @@ export function registerLibraryCommands(program: Command): void {
         if (o.watch && !interrupted) {
           const watcher = indexer.watch(roots.map((r) => path.resolve(r)));
           await watcher.ready;
-          console.log(`watching ${roots.join(', ')} (Ctrl+C to stop)`);
-          indexer.on('file', (f) => console.log(`${f.outcome}: ${f.path}${f.error ? ` (${f.error.code}: ${f.error.message})` : ''}`));
+          console.log(`watching ${terminalSafe(roots.join(', '))} (Ctrl+C to stop)`);
+          indexer.on('file', (f) => console.log(terminalSafe(`${f.outcome}: ${f.path}${f.error ? ` (${f.error.code}: ${f.error.message})` : ''}`)));
           await new Promise<void>((resolve) => process.once('SIGINT', resolve));
           await watcher.close();
         }
@@ -101,7 +102,7 @@ export function registerLibraryCommands(program: Command): void {
         const reasons: Record<string, number> = {};
         for (const f of failures) reasons[f.errorCode ?? 'UNKNOWN'] = (reasons[f.errorCode ?? 'UNKNOWN'] ?? 0) + 1;
         if (o.json) return printJson({ ...stats, failureReasons: reasons, catalog: file });
-        console.log(`${file}`);
+        console.log(terminalSafe(file));
         console.log(`${stats.photos} photos, ${stats.faces} faces, ${stats.people} people, ${stats.failed} failed, ${stats.retired} retired, ${stats.duplicates} duplicates`);
         for (const [code, n] of Object.entries(reasons)) console.log(`  failed: ${n} x ${code}`);
       } finally {
@@ -119,7 +120,7 @@ export function registerLibraryCommands(program: Command): void {
         const failures = catalog.failures().map((f) => ({ path: f.path, code: f.errorCode, message: f.errorMessage }));
         if (o.json) return printJson({ failures });
         if (!failures.length) console.log('no failed files');
-        for (const f of failures) console.log(`${f.code}\t${JSON.stringify(f.path)}\t${f.message}`);
+        for (const f of failures) console.log(`${f.code}\t${terminalSafe(JSON.stringify(f.path))}\t${terminalSafe(f.message ?? '')}`);
       } finally {
         catalog.close();
       }

@@ -4,6 +4,7 @@ import { existsSync } from 'node:fs';
 import { CLUSTER_DEFAULTS } from '../../../shared/settings.ts';
 import { openPeople } from '../../engine/people/open.ts';
 import { CliError, pct, printJson, progressLine } from '../output.ts';
+import { terminalSafe } from '../terminal.ts';
 import { addEngineFlags, engineOptions, type EngineFlags } from './engine.ts';
 import { addDbFlag, openCatalog, type DbFlags } from './library.ts';
 
@@ -58,7 +59,7 @@ export function registerPeopleCommands(program: Command, evalCmd: Command): void
         const list = people.listPeople({ includeHidden: o.hidden, search: o.search });
         const unassigned = people.unassigned({ limit: 0 }).total;
         if (o.json) return printJson({ people: list, unassigned });
-        for (const p of list) console.log(`${String(p.id).padStart(5)}  ${(p.name ?? 'Unnamed').padEnd(28)} ${String(p.faceCount).padStart(5)} face(s)${p.hidden ? ' (hidden)' : ''}`);
+        for (const p of list) console.log(`${String(p.id).padStart(5)}  ${terminalSafe(p.name ?? 'Unnamed').padEnd(28)} ${String(p.faceCount).padStart(5)} face(s)${p.hidden ? ' (hidden)' : ''}`);
         console.log(`${list.length} people, ${unassigned} unassigned face(s)`);
       } finally {
         catalog.close();
