@@ -111,7 +111,7 @@ describe('serve stays up under hostile requests', () => {
   test('a token cookie with a malformed escape is refused, on the WebSocket and on plain HTTP', async () => {
     const cookie = `Cookie: face_atlas_${port}=%E0%A4%A\r\n`;
     expect(await rawRequest(port, upgrade(port, '/api', cookie))).toBe('HTTP/1.1 401 Refused');
-    const plain = await rawRequest(port, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${cookie}Connection: close\r\n\r\n`);
+    const plain = await rawRequest(port, `GET /thumb/face/1 HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${cookie}Connection: close\r\n\r\n`);
     expect(plain).toMatch(/^HTTP\/1\.1 401 /);
     expect(await rawRequest(port, `GET // HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400 /);
     await stillServing();
