@@ -124,7 +124,14 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     }
   });
   server.on('error', (err) => console.error(`face-atlas serve: ${err.message}`));
-  server.on('clientError', (_err, socket) => socket.destroy());
+  // CONNECT (a proxy request) is answered, not dropped: we are no proxy.
+  server.on('connect', (_req, socket: Socket) => socket.end('HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'));
+  // A request Node cannot parse (bad request line, header, encoding) is still answered, then closed.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
