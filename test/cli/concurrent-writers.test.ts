@@ -2,7 +2,6 @@
 // and a `face-atlas serve` rescan started together on one new catalog all finish, nothing is duplicated
 // and SQLite's integrity check passes. Before: the second process to open a new catalog failed with
 // "table roots already exists", and read-then-write transactions gave "database is locked".
-import { spawn, type ChildProcess } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,24 +10,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { runCli } from '../helpers/cli.ts';
 import { face, hasFaces, noFacesReason } from '../helpers/data.ts';
-import { repoRoot } from '../e2e/harness.ts';
+import { startServe } from '../helpers/serve.ts';
 
 const PHOTOS = ['Mary_Carey/Mary_Carey_0001.jpg', 'Mary_Carey/Mary_Carey_0002.jpg', 'Mary_Carey/Mary_Carey_0003.jpg', 'Jon_Voight/Jon_Voight_0001.jpg', 'Jon_Voight/Jon_Voight_0002.jpg', 'Jon_Voight/Jon_Voight_0003.jpg'];
-
-/** Starts `serve` on the catalog and resolves with its child and the printed URL. */
-function startServe(db: string): Promise<{ child: ChildProcess; url: URL }> {
-  const child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'face-atlas.js'), 'serve', '--db', db, '--workers', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    child.stderr!.on('data', (d) => (out += d));
-    child.stdout!.on('data', (d) => {
-      out += d;
-      const m = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]+/.exec(out);
-      if (m) resolve({ child, url: new URL(m[0]) });
-    });
-    child.once('exit', (code) => reject(new Error(`serve exited (${code}): ${out}`)));
-  });
-}
 
 /** One API call over the web-mode WebSocket. */
 async function call(url: URL, method: string, params: unknown): Promise<any> {
@@ -57,9 +41,10 @@ describe.skipIf(!hasFaces)(`two writers on one catalog${hasFaces ? '' : ` (${noF
     for (const p of PHOTOS) copyFileSync(face(p), path.join(lib, path.basename(p)));
     const db = path.join(dir, 'catalog.db');
 
-    const serve = startServe(db);
+    const serving = startServe(['--db', db, '--workers', '1']);
     const runs = [1, 2, 3].map(() => runCli(['index', lib, '--db', db, '--workers', '1', '--json']));
-    const { child, url } = await serve;
+    const serve = await serving;
+    const url = serve.url;
     let rescan: any;
     try {
       expect((await call(url, 'library.addFolder', { path: lib })).ok).toBe(true);
@@ -70,9 +55,7 @@ describe.skipIf(!hasFaces)(`two writers on one catalog${hasFaces ? '' : ` (${noF
         await new Promise((r) => setTimeout(r, 250));
       }
     } finally {
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGINT');
-      await exited;
+      await serve.stop();
     }
     const results = await Promise.all(runs);
     for (const r of results) expect(r.code, r.stderr).toBe(0);

@@ -2,7 +2,6 @@
 // cookies, WebSocket upgrades and frames, seeded and bounded, sent over loopback to the real
 // `face-atlas serve` in a child process. Every one is answered (a status line, a WebSocket reply,
 // a close), none with a server error, and the server keeps serving the page and the API throughout.
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import net from 'node:net';
@@ -11,7 +10,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { randomInt, seededRandom, type Random } from '../../main/engine/math/random.ts';
-import { ensureRendererBuilt, repoRoot } from '../e2e/harness.ts';
+import { ensureRendererBuilt } from '../e2e/harness.ts';
+import { startServe, type ServeChild } from '../helpers/serve.ts';
 
 const CASE_TIMEOUT_MS = 5000;
 const PARALLEL = 8;
@@ -74,42 +74,25 @@ function hugeFrameHeader(): Buffer {
 
 describe('front door fuzz', () => {
   let tmp: string;
-  let child: ChildProcess;
+  let serve: ServeChild;
   let port: number;
   let token: string;
-  let exitedWith: string | null = null;
-  let log = '';
 
   beforeAll(async () => {
     ensureRendererBuilt();
     tmp = mkdtempSync(path.join(os.tmpdir(), 'face-atlas-fuzz-'));
-    child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'face-atlas.js'), 'serve', '--db', path.join(tmp, 'catalog.db'), '--workers', '1'], { stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stderr!.on('data', (d) => (log += d));
-    child.once('exit', (code, signal) => (exitedWith = `exit ${code} ${signal ?? ''}: ${log}`));
-    const url = await new Promise<URL>((resolve, reject) => {
-      child.stdout!.on('data', (d) => {
-        log += d;
-        const m = /http:\/\/127\.0\.0\.1:\d+\/\?token=[\w-]{20,}/.exec(log);
-        if (m) resolve(new URL(m[0]));
-      });
-      child.once('exit', () => reject(new Error(`serve exited early: ${log}`)));
-    });
-    port = Number(url.port);
-    token = url.searchParams.get('token')!;
+    serve = await startServe(['--db', path.join(tmp, 'catalog.db'), '--workers', '1']);
+    ({ port, token } = serve);
   }, 120_000);
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const done = new Promise((r) => child.once('exit', r));
-      child.kill('SIGINT');
-      await done;
-    }
+    await serve?.stop();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
   /** The server is up: the page loads and the API answers a call. */
   async function stillServing(): Promise<void> {
-    expect(exitedWith).toBeNull();
+    expect(serve.exited()).toBeNull();
     expect((await fetch(`http://127.0.0.1:${port}/`)).status).toBe(200);
     const ws = new WebSocket(`ws://127.0.0.1:${port}/api?token=${token}`);
     const reply = await new Promise<any>((resolve, reject) => {
@@ -127,7 +110,7 @@ describe('front door fuzz', () => {
   async function runAll<T>(cases: T[], one: (c: T) => Promise<void>): Promise<void> {
     for (let i = 0; i < cases.length; i += PARALLEL) {
       await Promise.all(cases.slice(i, i + PARALLEL).map(one));
-      expect(exitedWith).toBeNull();
+      expect(serve.exited()).toBeNull();
     }
     await stillServing();
   }
