@@ -4,6 +4,7 @@
 import path from 'node:path';
 import type { ApiHandlers, Settings, Suggestion } from '../../shared/api.ts';
 import { ApiError, type RpcErrorCode } from '../../shared/rpc.ts';
+import { WORKER_MEMORY_BYTES } from '../../shared/settings.ts';
 import { Catalog } from '../engine/library/catalog/catalog.ts';
 import { defaultCacheDir } from '../engine/library/catalog/location.ts';
 import type { FaceEngineOptions } from '../engine/face/engine.ts';
@@ -11,7 +12,7 @@ import { openPeople } from '../engine/people/open.ts';
 import { PeopleError, type PeopleService } from '../engine/people/service.ts';
 import { ThumbnailCache } from '../engine/library/thumbs/thumbnail-cache.ts';
 import { doctorReport } from './doctor.ts';
-import { EngineHolder } from './engine-holder.ts';
+import { EngineHolder, machineMaxWorkers } from './engine-holder.ts';
 import { ApiEvents } from './events.ts';
 import { FaceMapService } from './face-map.ts';
 import { LibraryService } from './library.ts';
@@ -149,6 +150,10 @@ export function createAppApi(options: AppApiOptions): AppApi {
     'settings.set': async (change) => {
       const engineKeys: (keyof Settings)[] = ['detector', 'embedder', 'workers'];
       const current = settingsStore.get();
+      const limit = machineMaxWorkers();
+      if (change.workers !== undefined && change.workers > limit) {
+        throw new ApiError('SCHEMA', `workers: at most ${limit} on this machine (one per core, ${Math.round(WORKER_MEMORY_BYTES / 1024 ** 2)} MB of memory each within half the memory); 0 = one per core`);
+      }
       if (library.running && engineKeys.some((k) => change[k] !== undefined && change[k] !== current[k])) {
         throw new ApiError('CONFLICT', 'the detector, embedder and workers can be changed when no index run is in progress');
       }
