@@ -46,7 +46,7 @@ describe('the workers setting', () => {
   test('a stored setting above the bound is lowered, and serve --workers wins over the setting', async () => {
     const file = path.join(dir, 'b.db');
     const catalog = new Catalog(file);
-    catalog.setSetting('app.settings', { detector: 'mtcnn', embedder: 'fused', threshold: null, minFaces: null, workers: 64 });
+    catalog.settings.set('app.settings', { detector: 'mtcnn', embedder: 'fused', threshold: null, minFaces: null, workers: 64 });
     catalog.close();
     const stored = open('b.db');
     const doctor = await dispatch(stored.handlers, 'app.doctor', {});

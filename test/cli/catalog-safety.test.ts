@@ -13,6 +13,8 @@ import { repoRoot } from '../e2e/harness.ts';
 
 const bin = path.join(repoRoot, 'bin', 'face-atlas.js');
 const landmarks: FivePoints = [[80, 70], [120, 70], [100, 90], [85, 110], [115, 110]];
+/** The library's default embedding model (the one its settings name). */
+const FUSED = 'fused-mfn192-dlib128';
 const HOSTILE_NAME = 'Eve\x1b[2J\x1b]0;pwned\x07\u202eevil';
 
 /** A catalog of `people` people with one synthetic face each, the first one named HOSTILE_NAME. */
@@ -21,15 +23,15 @@ function makeCatalog(file: string, people: number): void {
   try {
     catalog.transaction(() => {
       for (let i = 0; i < people; i++) {
-        const embedding = new Float32Array(192);
-        embedding[i % 192] = 1;
-        const { faceIds } = catalog.insertAnalysedPhoto(
+        const embedding = new Float32Array(320);
+        embedding[i % 320] = 1;
+        const { faceIds } = catalog.photos.insertAnalysed(
           { rootId: null, path: `/photos/p${i}.jpg`, size: 1, mtimeMs: 1 },
           { contentHash: i.toString(16).padStart(64, '0'), width: 200, height: 160, orientation: 1, takenAt: null },
-          { detectorId: 'mtcnn', modelId: 'mobilefacenet-192', faces: [{ box: { x: 70, y: 50, width: 60, height: 70 }, landmarks, score: 0.99, source: 'detector', embedding, modelId: 'mobilefacenet-192', quality: { size: 60, sharpness: 100, frontal: 1 } }] },
+          { detectorId: 'mtcnn', modelId: FUSED, faces: [{ box: { x: 70, y: 50, width: 60, height: 70 }, landmarks, score: 0.99, source: 'detector', embedding, modelId: FUSED, quality: { size: 60, sharpness: 100, frontal: 1 } }] },
         );
-        const person = catalog.createPerson(i === 0 ? HOSTILE_NAME : `Person ${i}`);
-        catalog.assign(faceIds[0], person.id, 'user');
+        const person = catalog.people.create(i === 0 ? HOSTILE_NAME : `Person ${i}`);
+        catalog.people.assign(faceIds[0], person.id, 'user');
       }
     });
   } finally {
@@ -86,6 +88,7 @@ describe('the CLI on odd catalogs', () => {
   it('person names cannot put escape sequences on the terminal', async () => {
     const r = await runCli(['people', '--db', db]);
     expect(r.code).toBe(0);
+    // eslint-disable-next-line no-control-regex -- the escapes are what is looked for
     expect(r.stdout).not.toMatch(/[\x1b\x07\u202e]/);
     expect(r.stdout).toContain('Eve\\x1b[2J\\x1b]0;pwned\\x07\\u202eevil');
     // JSON keeps the name exactly (escaped by JSON itself).

@@ -31,7 +31,7 @@ describe('thumbnails cut on demand', () => {
   /** Records the image at `file` as indexed, with its real hash, and one face. */
   async function indexed(file: string, colour: string): Promise<{ photoId: number; faceId: number }> {
     await sharp({ create: { width: 200, height: 160, channels: 3, background: colour } }).png().toFile(file);
-    const { photoId, faceIds } = catalog.insertAnalysedPhoto(
+    const { photoId, faceIds } = catalog.photos.insertAnalysed(
       { rootId: null, path: file, size: 1, mtimeMs: 1 },
       { contentHash: await hashFile(file), width: 200, height: 160, orientation: 1, takenAt: null },
       { detectorId: 'mtcnn', modelId: 'mobilefacenet-192', faces: [{ box: { x: 70, y: 50, width: 60, height: 70 }, landmarks, score: 0.99, source: 'detector', embedding: new Float32Array(192).fill(1 / Math.sqrt(192)), modelId: 'mobilefacenet-192', quality: { size: 60, sharpness: 100, frontal: 1 } }] },

@@ -1,9 +1,9 @@
 // Starts the face engine (a pool of worker threads) the first time it is needed, with the current
 // settings, and replaces it when the detector, embedder or worker count change.
-import { createFaceEngine, type FaceEngine, type FaceEngineOptions } from '../engine/face/engine.ts';
 import os from 'node:os';
-import type { Settings } from '../../shared/api.ts';
-import { maxWorkers } from '../../shared/settings.ts';
+import { createFaceEngine, type FaceEngine, type FaceEngineOptions } from './engine.ts';
+import type { Settings } from '../../../shared/api.ts';
+import { maxWorkers } from '../../../shared/settings.ts';
 
 /** This machine's bound on inference workers (cores and memory). */
 export function machineMaxWorkers(): number {
