@@ -9,6 +9,9 @@ import { registerSettingsCommands } from './commands/settings.ts';
 import { registerTrainCommands } from './commands/train.ts';
 import { registerMapCommands } from './commands/map.ts';
 import { CliError } from './output.ts';
+import { exitQuietlyOnClosedPipe, terminalSafe } from './terminal.ts';
+
+exitQuietlyOnClosedPipe();
 
 const program = new Command();
 program
@@ -33,6 +36,6 @@ try {
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);
   const e = err as Error & { code?: string };
-  console.error(`face-atlas: ${e instanceof CliError || e.name === 'ImageError' ? '' : `${e.name}: `}${e.message}`);
+  console.error(`face-atlas: ${e instanceof CliError || e.name === 'ImageError' ? '' : `${e.name}: `}${terminalSafe(e.message)}`);
   process.exit(1);
 }
