@@ -61,7 +61,7 @@ export function createAppApi(options: AppApiOptions): AppApi {
   const catalog = new Catalog(dbFile);
   const settingsStore = new SettingsStore(catalog);
   const events = new ApiEvents();
-  const engine = new EngineHolder(settingsStore.get(), options.engine);
+  const engine = new EngineHolder(settingsStore.get(), { modelCacheDir: path.join(cacheDir, 'models'), ...options.engine });
   const thumbs = new ThumbnailCache(catalog, cacheDir);
   const modelId = (): string => settingsStore.modelId();
 

@@ -41,7 +41,7 @@ export function registerLibraryCommands(program: Command): void {
       const { Indexer } = await import('../../engine/library/indexer/indexer.ts');
       const { ThumbnailCache } = await import('../../engine/library/thumbs/thumbnail-cache.ts');
       const { catalog, cacheDir } = openCatalog(o, { mustExist: false });
-      const engine = await createFaceEngine(engineOptions(o));
+      const engine = await createFaceEngine({ ...engineOptions(o), modelCacheDir: path.join(cacheDir, 'models') });
       const indexer = new Indexer({ catalog, analyzer: engine, thumbs: o.thumbs ? new ThumbnailCache(catalog, cacheDir) : null, retryFailed: o.retryFailed });
       const controller = new AbortController();
       let interrupted = false;

@@ -1,15 +1,18 @@
 // A worker thread of the engine's pool: its own tfjs, detector and embedder; analyses one photo per message.
 import { parentPort, workerData } from 'node:worker_threads';
 import { initBackend } from './backend.ts';
+import { configureNets, netReports, tfjsBackendAskedFor } from './nets.ts';
 import { analysePhotoFile, type WorkerRequest, type WorkerResponse, type WorkerSetup } from './analyse.ts';
 import { createDetector, createEmbedder } from './models.ts';
 
 const setup = workerData as WorkerSetup;
 const ready = (async () => {
-  const backend = await initBackend(setup.backend);
+  const tfjsName = tfjsBackendAskedFor(setup.backend);
+  configureNets({ onnx: !tfjsName, threads: setup.threads, ...(setup.modelCacheDir ? { cacheDir: setup.modelCacheDir } : {}) });
+  const tfBackend = await initBackend(tfjsName);
   const detector = await createDetector(setup.detector);
   const embedder = await createEmbedder(setup.embedder);
-  return { backend, detector, embedder };
+  return { backend: { ...tfBackend, nets: netReports() }, detector, embedder };
 })();
 
 parentPort!.on('message', async (req: WorkerRequest) => {

@@ -1,0 +1,26 @@
+import * as ort from 'onnxruntime-node';
+import { initBackend, tf } from './main/engine/face/backend.ts';
+import { dlibToOnnx } from './main/engine/face/onnx/from-dlib.ts';
+import { tfliteToOnnx } from './main/engine/face/onnx/from-tflite.ts';
+import { readTflite } from './main/engine/face/tflite/reader.ts';
+import { TfliteGraph } from './main/engine/face/tflite/graph.ts';
+import { expoAsset } from './main/engine/face/weights/files.ts';
+import { decodeFaceApiWeights, readFaceApiWeights, loadFaceApiNet } from './main/engine/face/weights/faceapi.ts';
+await initBackend('wasm');
+const map = decodeFaceApiWeights(readFaceApiWeights('face_recognition_model'));
+const w = new Map(Object.entries(map).map(([k, t]) => [k, { data: t.dataSync() as Float32Array, shape: t.shape }]));
+const threads = Number(process.argv[2] ?? 1);
+const opts: any = { intraOpNumThreads: threads, interOpNumThreads: 1, graphOptimizationLevel: 'all', executionMode: 'sequential' };
+const dl = await ort.InferenceSession.create(dlibToOnnx(w), opts);
+const mfnModel = readTflite(expoAsset('MobileFaceNet.tflite'));
+const mf = await ort.InferenceSession.create(tfliteToOnnx(mfnModel, 'mfn'), opts);
+const B = 4;
+async function time(label: string, fn: () => Promise<unknown>) { await fn(); const t0 = performance.now(); const n = 5; for (let i = 0; i < n; i++) await fn(); console.log(label, ((performance.now() - t0) / n / B).toFixed(1), 'ms/crop'); }
+const xd = new Float32Array(B*150*150*3).map(() => Math.random() * 255);
+const xm = new Float32Array(B*112*112*3).map(() => Math.random() * 2 - 1);
+await time('ort dlib', () => dl.run({ input: new ort.Tensor('float32', xd, [B,150,150,3]) }));
+await time('ort mfn', () => mf.run({ input: new ort.Tensor('float32', xm, [B,112,112,3]) }));
+const net = loadFaceApiNet('faceRecognitionNet', 'face_recognition_model');
+const g = new TfliteGraph(mfnModel);
+await time('wasm dlib', async () => { for (let b=0;b<B;b++){ const t=tf.tensor3d(xd.subarray(b*67500,(b+1)*67500),[150,150,3]); await net.computeFaceDescriptor(t); t.dispose(); } });
+await time('wasm mfn', async () => { const t = tf.tensor4d(xm, [B,112,112,3]); const o = g.run(t); await o[0].data(); o.forEach(x=>x.dispose()); t.dispose(); });
