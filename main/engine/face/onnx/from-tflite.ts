@@ -93,8 +93,14 @@ export function tfliteToOnnx(model: TfliteModel, name: string): Uint8Array {
     const prelu = preluAt.get(i);
     if (prelu) {
       const c = prelu.alpha.length;
-      if (rank(prelu.input) === 4) setNchw(prelu.output, g.node('PRelu', [nchw(prelu.input), g.constFloat('alpha', prelu.alpha, [c, 1, 1])]));
-      else setPlain(prelu.output, g.node('PRelu', [plain(prelu.input), g.constFloat('alpha', prelu.alpha, [c])]));
+      const spatial = rank(prelu.input) === 4;
+      const x = spatial ? nchw(prelu.input) : plain(prelu.input);
+      const alpha = g.constFloat('alpha', prelu.alpha, spatial ? [c, 1, 1] : [c]);
+      // ONNX Runtime's PRelu kernel broadcasts per element and took half of MobileFaceNet's time;
+      // relu(x) + alpha * min(x, 0) is the same function, bit for bit, on vectorised kernels.
+      const y = g.node('Add', [g.node('Relu', [x]), g.node('Mul', [g.node('Min', [x, g.constFloat('zero', [0], [])]), alpha])]);
+      if (spatial) setNchw(prelu.output, y);
+      else setPlain(prelu.output, y);
       return;
     }
     if (fusedAway.has(i)) return;
