@@ -23,6 +23,8 @@ export interface WorkerSetup {
 export interface PhotoAnalyseOptions extends AnalyseOptions {
   maxSide?: number;
   maxInputPixels?: number;
+  /** Return the decoded pixels with the analysis (PhotoAnalysis.pixels). */
+  keepPixels?: boolean;
 }
 
 export interface WorkerRequest {
@@ -50,5 +52,6 @@ export async function analysePhotoFile(
     faces,
     detectorId: detector.id,
     timings,
+    ...(options.keepPixels ? { pixels: { data: photo.data, width: photo.width, height: photo.height } } : {}),
   };
 }

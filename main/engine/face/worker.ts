@@ -20,6 +20,11 @@ parentPort!.on('message', async (req: WorkerRequest) => {
     const { detector, embedder } = await ready;
     const result = await analysePhotoFile(req.input, detector, embedder, req.options);
     const transfer = result.faces.map((f) => f.embedding.buffer as ArrayBuffer);
+    if (result.pixels) {
+      // sharp's output buffer cannot be handed over; a copy into our own buffer can, without another copy.
+      result.pixels = { ...result.pixels, data: Uint8Array.from(result.pixels.data) };
+      transfer.push(result.pixels.data.buffer as ArrayBuffer);
+    }
     parentPort!.postMessage({ id: req.id, ok: true, result } satisfies WorkerResponse, transfer);
   } catch (err) {
     const e = err as Error & { code?: string };
