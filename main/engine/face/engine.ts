@@ -32,7 +32,7 @@ export interface FaceEngine {
   /** ONNX Runtime intra-op threads of each worker. */
   readonly threadsPerWorker: number;
   readonly backend: BackendInfo;
-  analyzePhoto(input: string | Uint8Array, options?: PhotoAnalyseOptions): Promise<PhotoAnalysis>;
+  analysePhoto(input: string | Uint8Array, options?: PhotoAnalyseOptions): Promise<PhotoAnalysis>;
   close(): Promise<void>;
 }
 
@@ -160,7 +160,7 @@ export async function createFaceEngine(options: FaceEngineOptions = {}): Promise
     workers: count,
     threadsPerWorker: setup.threads,
     backend: backends[0],
-    analyzePhoto(input, opts) {
+    analysePhoto(input, opts) {
       if (closed) return Promise.reject(new EngineError('engine is closed'));
       return new Promise((resolve, reject) => {
         const request: WorkerRequest = { id: nextId++, input, options: { ...options.analyse, ...opts } };

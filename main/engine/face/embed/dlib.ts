@@ -3,13 +3,15 @@
 // eye and mouth centres, its top 0.43 of a side above that mean. We express that chip as a five-point
 // template so the face is also rotated upright by our similarity alignment. The network runs on ONNX Runtime
 // (our export of the same weights, all crops of a call in one batch) or on face-api's tfjs code (nets.ts chooses).
+import { EMBEDDING_MODEL_IDS } from '../../../../shared/models.ts';
 import { activeBackend, tf } from '../backend.ts';
 import { ARCFACE_TEMPLATE_112 } from '../align.ts';
 import { loadNet, type Net, type NetOutput, type NetSource } from '../nets.ts';
 import { dlibToOnnx } from '../onnx/from-dlib.ts';
 import { decodeFaceApiWeights, loadFaceApiNet, readFaceApiWeights } from '../weights/faceapi.ts';
 import type { FivePoints } from '../types.ts';
-import { l2normalize, type Embedder } from './embedder.ts';
+import { type Embedder } from './embedder.ts';
+import { l2Normalised } from '../../math/vectors.ts';
 
 const SIZE = 150;
 
@@ -64,7 +66,7 @@ export function dlibNetSource(): NetSource {
 }
 
 export class DlibEmbedder implements Embedder {
-  readonly modelId = 'dlib-resnet-128';
+  readonly modelId = EMBEDDING_MODEL_IDS.dlib;
   readonly dim = 128;
   readonly inputSize = SIZE;
   readonly template: FivePoints = dlibChipTemplate(SIZE);
@@ -81,7 +83,7 @@ export class DlibEmbedder implements Embedder {
     const batch = new Float32Array(crops.length * per);
     crops.forEach((c, i) => batch.set(c, i * per));
     const [out] = await this.net.run(batch, [crops.length, SIZE, SIZE, 3]);
-    return crops.map((_, i) => l2normalize(out.data.slice(i * this.dim, (i + 1) * this.dim)));
+    return crops.map((_, i) => l2Normalised(out.data.subarray(i * this.dim, (i + 1) * this.dim)));
   }
 
   dispose(): void {
