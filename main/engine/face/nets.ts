@@ -79,7 +79,7 @@ export async function loadNet(source: NetSource): Promise<Net> {
       const net = await OnnxNet.create(bytes, config.threads);
       reports.set(source.id, {
         net: source.id, backend: 'onnxruntime',
-        reason: `onnxruntime-node CPU, ${config.threads} intra-op thread(s); graph ${fromCache ? 'read from' : 'exported to'} ${file}`,
+        reason: `tfjs-node-gpu is not present, so ONNX Runtime comes first: onnxruntime-node CPU execution provider, ${config.threads} intra-op thread(s); graph ${fromCache ? 'read from' : 'exported to'} ${file}`,
       });
       return net;
     } catch (err) {
