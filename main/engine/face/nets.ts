@@ -17,9 +17,8 @@ export interface Net {
   dispose(): void;
 }
 
-/** The runtimes a network can run on, in the order they are preferred. */
+/** The runtimes a network can run on, in the order they are preferred: tfjs-node-gpu, ONNX Runtime, then the tfjs CPU backends. */
 export type NetBackend = 'tensorflow-gpu' | 'onnxruntime' | 'tensorflow' | 'wasm' | 'cpu';
-export const NET_BACKEND_ORDER: NetBackend[] = ['tensorflow-gpu', 'onnxruntime', 'tensorflow', 'wasm', 'cpu'];
 
 export interface NetReport {
   net: string;
@@ -56,10 +55,6 @@ export function configureNets(c: Partial<NetConfig>): void {
 export function tfjsBackendAskedFor(choice?: NetBackend): BackendName | undefined {
   const asked = (choice ?? process.env.FACE_ATLAS_BACKEND) as NetBackend | undefined;
   return asked && asked !== 'onnxruntime' ? asked : undefined;
-}
-
-export function netConfig(): NetConfig {
-  return config;
 }
 
 export function netReports(): NetReport[] {
