@@ -10,6 +10,7 @@ import type { FaceEngineOptions } from '../engine/face/engine.ts';
 import { openPeople } from '../engine/people/open.ts';
 import { PeopleError, type PeopleService } from '../engine/people/service.ts';
 import { ThumbnailCache } from '../engine/library/thumbs/thumbnail-cache.ts';
+import { backfillTakenAt } from '../engine/library/indexer/taken-at.ts';
 import { doctorReport } from './doctor.ts';
 import { EngineHolder } from './engine-holder.ts';
 import { ApiEvents } from './events.ts';
@@ -93,6 +94,11 @@ export function createAppApi(options: AppApiOptions): AppApi {
       runningJobs.delete(running);
     }
   };
+
+  // A catalog from before dates were read gets them now, from metadata only (no re-analysis).
+  const backfill = backfillTakenAt(catalog)
+    .then((found) => found > 0 && events.emit('library.changed', { reason: 'dates taken read' }))
+    .catch((err: Error) => console.error(`face-atlas: reading dates taken failed: ${err.message}`));
 
   const library = new LibraryService({
     catalog,
@@ -204,8 +210,11 @@ export function createAppApi(options: AppApiOptions): AppApi {
         const personId = catalog.assignment(f.id)?.personId ?? null;
         return { faceId: f.id, box: f.box, personId, name: personId === null ? null : names.get(personId) ?? null };
       });
-      return { id: photo.id, path: photo.path, width: photo.width, height: photo.height, takenAt: photo.takenAt, faces };
+      return { id: photo.id, path: photo.path, width: photo.width, height: photo.height, takenAt: photo.takenAt, modifiedAt: photo.mtimeMs, faces };
     },
+    'photos.timeline': ({ source }) => catalog.photoIndex.timeline(source),
+    'photos.list': ({ source, offset, limit }) => ({ photos: catalog.photoIndex.page(source, offset, limit) }),
+    'photos.folders': () => ({ folders: catalog.photoIndex.folders() }),
     'photo.showInFolder': ({ photoId }) => {
       const photo = catalog.photo(photoId);
       if (!photo) throw new ApiError('NOT_FOUND', `photo ${photoId} does not exist`);
@@ -233,6 +242,7 @@ export function createAppApi(options: AppApiOptions): AppApi {
     library,
     thumbnail: (kind, id) => thumbnailFile(thumbs, kind, id),
     async close() {
+      await backfill;
       await library.close();
       await training.close();
       await Promise.allSettled([...runningJobs]);

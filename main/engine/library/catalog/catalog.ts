@@ -26,6 +26,7 @@ import {
   toPhoto,
   toRoot,
 } from './rows.ts';
+import { PhotoIndex } from './photo-index.ts';
 import { migrate } from './schema.ts';
 
 /** Where a file is and what the file system says about it; the key of incremental indexing. */
@@ -61,6 +62,8 @@ export class Catalog {
   readonly db: Database.Database;
   /** Schema version found when the file was opened (0 for a new file). */
   readonly openedAtVersion: number;
+  /** Photos as lists: by person, people together, folder; their date groups. */
+  readonly photoIndex: PhotoIndex;
 
   constructor(file: string = defaultCatalogPath()) {
     this.file = file;
@@ -73,6 +76,7 @@ export class Catalog {
     // The CLI's `status` may read while an index run writes.
     this.db.pragma('busy_timeout = 5000');
     this.openedAtVersion = migrate(this.db);
+    this.photoIndex = new PhotoIndex(this.db);
   }
 
   close(): void {

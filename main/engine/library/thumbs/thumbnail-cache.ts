@@ -46,6 +46,11 @@ export class ThumbnailCache {
     return path.join('photos', contentHash.slice(0, 2), `${contentHash}.webp`);
   }
 
+  /** Relative name of a photo's screen-size image (the viewer's). */
+  viewImageName(contentHash: string): string {
+    return path.join('view', contentHash.slice(0, 2), `${contentHash}.webp`);
+  }
+
   /** Relative name of a face thumbnail: by photo content and box, so a changed photo or face never shows a stale one. */
   faceThumbName(contentHash: string, box: Box): string {
     const b = [box.x, box.y, box.width, box.height].map((v) => Math.round(v)).join('_');
@@ -76,6 +81,34 @@ export class ThumbnailCache {
     if (await exists(file)) return file;
     await this.writePhoto(photo, await this.decode(photo, []));
     return file;
+  }
+
+  /**
+   * The photo at screen size for the viewer, made once from the catalog's own record of the file: only
+   * a file inside an indexed folder whose size and modification time still match what was analysed
+   * (so the face boxes drawn on it are right); read-only, like every read of a photo.
+   */
+  async ensureViewImage(photoId: number): Promise<string> {
+    const photo = this.analysedPhoto(photoId);
+    const file = this.resolve(this.viewImageName(photo.contentHash!));
+    if (await exists(file)) return file;
+    await this.checkSource(this.catalog.photo(photoId)!);
+    const size = this.options.viewSize;
+    const img = sharp(photo.path, { limitInputPixels: ENGINE_DEFAULTS.maxInputPixels, pages: 1, failOn: 'none' })
+      .rotate()
+      .resize(size, size, { fit: 'inside', withoutEnlargement: true })
+      .toColourspace('srgb')
+      .webp({ quality: this.options.quality });
+    await this.writeAtomically(file, await img.toBuffer());
+    return file;
+  }
+
+  /** Throws unless the photo's file lies in an indexed folder and is the file that was indexed. */
+  private async checkSource(photo: Photo): Promise<void> {
+    const inRoot = this.catalog.roots().some((r) => photo.path.startsWith(r.path.endsWith(path.sep) ? r.path : r.path + path.sep));
+    if (!inRoot) throw new Error(`photo ${photo.id} is not inside an indexed folder`);
+    const st = await stat(photo.path);
+    if (!st.isFile() || st.size !== photo.size || Math.abs(st.mtimeMs - photo.mtimeMs) > 1) throw new Error(`photo ${photo.id} changed since it was indexed`);
   }
 
   /** The face's thumbnail, cut again if missing. */
