@@ -1,11 +1,12 @@
-// npm run bench:photos [-- --photos 100000] [--people 10000] [--star 20000] [--json]
+// npm run bench:photos [-- --photos 100000] [--people 10000] [--star 20000] [--db FILE] [--json]
 // Photos first at scale (issue #12): a real SQLite catalog of synthetic photos (1-4 faces each, dated over ten
 // years, 70% with an EXIF date) and people, one "star" in --star photos and a "partner" with them in a tenth
 // of those. Measured through the catalog's photo index: a person page's first paint query (date groups + the
 // first page of 200) and a two-person AND query (the same for A and B together), median of 25 runs after a
 // warm-up, on the star and on two mid-sized people; then the star's page in chromium over web mode, from
-// navigation to the first photo tile (the UI's own calls, over the WebSocket).
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+// navigation to the first photo tile (the UI's own calls, over the WebSocket). --db FILE keeps the synthetic
+// catalog there and reuses it when it exists (building 100k photos takes minutes).
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
@@ -15,6 +16,7 @@ import { Catalog } from '../main/engine/library/catalog/catalog.ts';
 import type { PhotoSource } from '../main/engine/library/catalog/photo-index.ts';
 import { seededRandom } from '../main/engine/math/random.ts';
 import { startWebServer } from '../main/server/web-server.ts';
+import { dispatch } from '../shared/rpc.ts';
 import { CHROMIUM_ARGS, chromiumPath, ensureRendererBuilt, hasChromium, rendererDir } from '../test/e2e/harness.ts';
 
 const args = process.argv.slice(2);
@@ -28,10 +30,12 @@ const RUNS = 25;
 const MODEL = 'bench-model';
 
 const log = (s: string) => (json ? process.stderr : process.stdout).write(`${s}\n`);
-const dir = mkdtempSync(path.join(os.tmpdir(), 'fa-bench-photos-'));
+const keep = flag('--db');
+const reuse = !!keep && existsSync(keep);
+const dir = keep ? path.dirname(path.resolve(keep)) : mkdtempSync(path.join(os.tmpdir(), 'fa-bench-photos-'));
 const root = path.join(dir, 'photos');
-mkdirSync(root);
-const dbFile = path.join(dir, 'catalog.db');
+mkdirSync(root, { recursive: true });
+const dbFile = keep ? path.resolve(keep) : path.join(dir, 'catalog.db');
 const catalog = new Catalog(dbFile);
 catalog.addRoot(root);
 const rand = seededRandom(12);
@@ -43,7 +47,7 @@ const face = (i: number): AnalysedFace => ({
 
 // ------------------------------------------------------------------ the synthetic library
 const t0 = performance.now();
-const people = catalog.transaction(() => Array.from({ length: PEOPLE }, (_, i) => catalog.createPerson(i < PEOPLE / 2 ? `Person ${i + 1}` : null).id));
+const people = reuse ? catalog.people().map((p) => p.id) : catalog.transaction(() => Array.from({ length: PEOPLE }, (_, i) => catalog.createPerson(i < PEOPLE / 2 ? `Person ${i + 1}` : null).id));
 const [star, partner] = people;
 // Everyone else is drawn with a Zipf-like weight, so some people have hundreds of photos and most a few.
 const weights = people.map((_, i) => 1 / (i + 1) ** 0.8);
@@ -59,7 +63,7 @@ const TEN_YEARS = 10 * 365 * 86_400_000;
 const now = Date.UTC(2026, 0, 1);
 const starPhotos = new Set<number>();
 while (starPhotos.size < STAR) starPhotos.add(Math.floor(rand() * PHOTOS));
-catalog.transaction(() => {
+if (!reuse) catalog.transaction(() => {
   for (let i = 0; i < PHOTOS; i++) {
     const inPhoto = new Set<number>();
     if (starPhotos.has(i)) {
@@ -78,9 +82,9 @@ catalog.transaction(() => {
     [...inPhoto].forEach((person, k) => catalog.assign(faceIds[k], person, 'auto'));
   }
 });
-const buildSeconds = (performance.now() - t0) / 1000;
+const buildSeconds = reuse ? 0 : (performance.now() - t0) / 1000;
 const stats = catalog.stats();
-log(`catalog: ${stats.photos.toLocaleString()} photos, ${stats.faces.toLocaleString()} faces, ${stats.people.toLocaleString()} people, built in ${buildSeconds.toFixed(1)} s`);
+log(`catalog: ${stats.photos.toLocaleString()} photos, ${stats.faces.toLocaleString()} faces, ${stats.people.toLocaleString()} people, ${reuse ? `reused from ${dbFile}` : `built in ${buildSeconds.toFixed(1)} s`}`);
 
 // ------------------------------------------------------------------ the queries
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -105,6 +109,7 @@ catalog.close();
 
 // ------------------------------------------------------------------ first paint in chromium
 let firstPaintMs: number | null = null;
+let personHeaderMs: number | null = null;
 if (!hasChromium) log(`chromium not found at ${chromiumPath}: no first-paint figure`);
 else {
   ensureRendererBuilt();
@@ -131,19 +136,24 @@ else {
     await paint(); // warm: the server's caches and the browser's
     firstPaintMs = median([await paint(), await paint(), await paint()]);
     log(`first paint of a ${STAR.toLocaleString()}-photo person page in chromium: ${firstPaintMs.toFixed(0)} ms (median of 3 after a warm-up)`);
+    // The page's header (name, cover, face count) comes from the people service, after the photos.
+    const th = performance.now();
+    await dispatch(api.handlers, 'people.faces', { personId: star, limit: 1 });
+    personHeaderMs = performance.now() - th;
+    log(`the person's header (people.faces through the people service): ${personHeaderMs.toFixed(0)} ms`);
   } finally {
     await browser.close();
     await server.close();
     await api.close();
   }
 }
-rmSync(dir, { recursive: true, force: true });
+if (!keep) rmSync(dir, { recursive: true, force: true });
 
 const result = {
   photos: stats.photos, faces: stats.faces, people: stats.people, personPhotos: personPage.total, pairPhotos: andQuery.total,
   personPageMs: +personPage.ms.toFixed(3), andQueryMs: +andQuery.ms.toFixed(3), onlyQueryMs: +onlyQuery.ms.toFixed(3),
   midPersonPageMs: +personPageMid.ms.toFixed(3), midAndQueryMs: +andQueryMid.ms.toFixed(3), lastPageMs: +lastPage.toFixed(3),
-  firstPaintMs: firstPaintMs === null ? null : Math.round(firstPaintMs), buildSeconds: +buildSeconds.toFixed(1),
+  firstPaintMs: firstPaintMs === null ? null : Math.round(firstPaintMs), personHeaderMs: personHeaderMs === null ? null : Math.round(personHeaderMs), buildSeconds: +buildSeconds.toFixed(1),
   machine: `${os.cpus()[0]?.model ?? 'cpu'} x${os.availableParallelism()}`,
 };
 if (json) console.log(JSON.stringify(result));

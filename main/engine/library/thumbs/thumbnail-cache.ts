@@ -10,7 +10,7 @@ import type { Face, Photo } from '../catalog/rows.ts';
 import type { Box } from '../../face/types.ts';
 import { THUMB_DEFAULTS } from './constants.ts';
 
-export type ThumbOptions = { -readonly [K in keyof typeof THUMB_DEFAULTS]: (typeof THUMB_DEFAULTS)[K] };
+export type ThumbOptions = { -readonly [K in keyof typeof THUMB_DEFAULTS]: number };
 
 interface Decoded {
   data: Buffer;
