@@ -78,6 +78,9 @@ interface Compiled {
 }
 
 
+/** Beyond this many photos, which person of a "together" query to walk first hardly matters. */
+const CHOOSE_CAP = 2000;
+
 export class PhotoIndex {
   private readonly statements = new Map<string, Database.Statement>();
 
@@ -96,11 +99,10 @@ export class PhotoIndex {
     if (source.kind === 'together') {
       const ids = [...new Set(source.personIds)];
       if (!ids.length) return null;
-      // Walk the person with the fewest photos; the others are point lookups on the primary key.
-      const counts = new Map(
-        (this.prepare(`SELECT person_id AS id, COUNT(*) AS n FROM photo_people WHERE person_id IN (${ids.map(() => '?').join(',')}) GROUP BY person_id`).all(...ids) as { id: number; n: number }[]).map((r) => [r.id, r.n]),
-      );
-      if (ids.some((id) => !counts.has(id))) return null;
+      // Walk the person with the fewest photos; the others are point lookups on the primary key. Counting
+      // stops at a cap, so choosing costs little even beside someone in 100,000 photos.
+      const counts = new Map(ids.map((id) => [id, this.prepare(`SELECT COUNT(*) FROM (SELECT 1 FROM photo_people WHERE person_id = ? LIMIT ${CHOOSE_CAP})`).pluck().get(id) as number]));
+      if (ids.some((id) => counts.get(id) === 0)) return null;
       const [first, ...rest] = [...ids].sort((a, b) => counts.get(a)! - counts.get(b)! || a - b);
       const where = ['x.person_id = ?', ...rest.map(() => 'EXISTS (SELECT 1 FROM photo_people y WHERE y.person_id = ? AND y.photo_id = x.photo_id)')];
       const params: unknown[] = [first, ...rest];
@@ -133,15 +135,16 @@ export class PhotoIndex {
     return { total: taken.length, first: taken.length ? taken[taken.length - 1] : null, last: taken.length ? taken[0] : null, days: localDays(taken) };
   }
 
-  /** One page of a list, newest first (ties by id, newest id first). */
+  /** One page of a list, newest first (ties by id, newest id first); the offset is skipped in the index alone. */
   page(source: PhotoSource, offset: number, limit: number): PhotoCard[] {
     const c = this.compile(source);
     if (!c) return [];
     return (
       this.prepare(
         `SELECT p.id, p.path, x.taken, p.width, p.height, (SELECT COUNT(*) FROM faces f WHERE f.photo_id = p.id) AS faces
-           FROM ${c.from} JOIN photos p ON p.id = x.photo_id WHERE ${c.where} AND p.status = 'ok'
-          ORDER BY x.taken DESC, x.photo_id DESC LIMIT ? OFFSET ?`,
+           FROM (SELECT x.photo_id, x.taken FROM ${c.from} WHERE ${c.where} ORDER BY x.taken DESC, x.photo_id DESC LIMIT ? OFFSET ?) x
+           JOIN photos p ON p.id = x.photo_id
+          ORDER BY x.taken DESC, x.photo_id DESC`,
       ).all(...c.params, limit, offset) as { id: number; path: string; taken: number; width: number | null; height: number | null; faces: number }[]
     ).map((r) => ({ id: r.id, path: r.path, takenAt: r.taken, width: r.width ?? 1, height: r.height ?? 1, faces: r.faces }));
   }
