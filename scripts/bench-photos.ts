@@ -37,7 +37,7 @@ const root = path.join(dir, 'photos');
 mkdirSync(root, { recursive: true });
 const dbFile = keep ? path.resolve(keep) : path.join(dir, 'catalog.db');
 const catalog = new Catalog(dbFile);
-catalog.addRoot(root);
+catalog.roots.add(root);
 const rand = seededRandom(12);
 
 const face = (i: number): AnalysedFace => ({
@@ -47,7 +47,7 @@ const face = (i: number): AnalysedFace => ({
 
 // ------------------------------------------------------------------ the synthetic library
 const t0 = performance.now();
-const people = reuse ? catalog.people().map((p) => p.id) : catalog.transaction(() => Array.from({ length: PEOPLE }, (_, i) => catalog.createPerson(i < PEOPLE / 2 ? `Person ${i + 1}` : null).id));
+const people = reuse ? catalog.people.all().map((p) => p.id) : catalog.transaction(() => Array.from({ length: PEOPLE }, (_, i) => catalog.people.create(i < PEOPLE / 2 ? `Person ${i + 1}` : null).id));
 const [star, partner] = people;
 // Everyone else is drawn with a Zipf-like weight, so some people have hundreds of photos and most a few.
 const weights = people.map((_, i) => 1 / (i + 1) ** 0.8);
@@ -74,12 +74,12 @@ if (!reuse) catalog.transaction(() => {
     while (inPhoto.size < n) inPhoto.add(drawPerson());
     const date = now - Math.floor(rand() * TEN_YEARS);
     const exif = rand() < 0.7;
-    const { faceIds } = catalog.insertAnalysedPhoto(
+    const { faceIds } = catalog.photos.insertAnalysed(
       { rootId: null, path: path.join(root, `${Math.floor(i / 500)}`, `${i}.jpg`), size: 1, mtimeMs: exif ? now : date },
       { contentHash: `h${i}`, width: 4000, height: 3000, orientation: 1, takenAt: exif ? date : null },
       { detectorId: 'bench', modelId: MODEL, faces: [...inPhoto].map((_, k) => face(k)) },
     );
-    [...inPhoto].forEach((person, k) => catalog.assign(faceIds[k], person, 'auto'));
+    [...inPhoto].forEach((person, k) => catalog.people.assign(faceIds[k], person, 'auto'));
   }
 });
 const buildSeconds = reuse ? 0 : (performance.now() - t0) / 1000;
@@ -122,7 +122,9 @@ else {
       // Time from navigation start to the first photo tile in the page.
       await page.addInitScript(() => {
         new MutationObserver((_m, obs) => {
-          if (document.querySelector('[data-photo-id]')) ((window as unknown as { firstTile: number }).firstTile = performance.now(), obs.disconnect());
+          if (!document.querySelector('[data-photo-id]')) return;
+          (window as unknown as { firstTile: number }).firstTile = performance.now();
+          obs.disconnect();
         }).observe(document, { childList: true, subtree: true });
       });
       await page.goto(`${server.url}#/people/${star}`);

@@ -24,7 +24,6 @@ const PHOTOS = [
   'groups/bbt1.jpg', 'groups/bbt2.jpg', 'groups/bbt3.jpg', 'groups/bbt4.jpg', 'groups/bbt5.jpg',
   'Kit_Harington/Kit_Harington_0001.jpg', 'Rose_Leslie/Rose_Leslie_0001.jpg', 'Rose_Leslie/Rose_Leslie_0002.jpg', 'groups/kit_with_rose.jpg',
 ];
-const DAY = 86_400_000;
 /** Two files a day, going back from 20 June 2025: the photos' dates are their file times (none has EXIF). */
 const fileTime = (i: number): number => new Date(2025, 5, 20 - Math.floor(i / 2), 9 + (i % 2) * 6).getTime();
 const localDay = (ms: number): string => new Date(ms).toLocaleDateString('sv-SE');
@@ -46,17 +45,17 @@ describe.skipIf(skip)('photos first, in chromium', () => {
   /** The truth from the catalog's faces and assignments (not from the photo index under test). */
   function truth() {
     const c = api.catalog;
-    const photos = c.photos({ status: 'ok' }).map((p) => ({
+    const photos = c.photos.list({ status: 'ok' }).map((p) => ({
       id: p.id, path: p.path, date: p.takenAt ?? Math.trunc(p.mtimeMs),
-      people: new Set(c.facesOfPhoto(p.id).map((f) => c.assignment(f.id)?.personId).filter((x): x is number => x !== undefined)),
-      faces: c.facesOfPhoto(p.id).length,
-      free: c.facesOfPhoto(p.id).filter((f) => !c.assignment(f.id)).length,
+      people: new Set(c.faces.ofPhoto(p.id).map((f) => c.people.assignment(f.id)?.personId).filter((x): x is number => x !== undefined)),
+      faces: c.faces.ofPhoto(p.id).length,
+      free: c.faces.ofPhoto(p.id).filter((f) => !c.people.assignment(f.id)).length,
     }));
     const newestFirst = (list: typeof photos) => [...list].sort((a, b) => b.date - a.date || b.id - a.id);
     return {
       photos,
       of: (...ids: number[]) => newestFirst(photos.filter((p) => ids.every((id) => p.people.has(id)))),
-      only: (...ids: number[]) => newestFirst(photos.filter((p) => ids.every((id) => p.people.has(id)) && [...p.people].every((q) => ids.includes(q) || !c.person(q)!.name))),
+      only: (...ids: number[]) => newestFirst(photos.filter((p) => ids.every((id) => p.people.has(id)) && [...p.people].every((q) => ids.includes(q) || !c.people.get(q)!.name))),
     };
   }
 
@@ -177,7 +176,7 @@ describe.skipIf(skip)('photos first, in chromium', () => {
     await panel.getByRole('combobox', { name: 'Name', exact: true }).fill('Ann Example');
     await panel.getByRole('combobox', { name: 'Name', exact: true }).press('Enter');
     await expect.poll(() => viewer().locator(`.box[data-person-id="${a}"]`).getAttribute('aria-label')).toBe('Face of Ann Example');
-    expect(api.catalog.person(a)!.name).toBe('Ann Example');
+    expect(api.catalog.people.get(a)!.name).toBe('Ann Example');
     await page.keyboard.press('Escape'); // closes the panel...
     await expect.poll(() => panel.count()).toBe(0);
     await screenshot(page, 'viewer-boxes');

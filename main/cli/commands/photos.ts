@@ -3,14 +3,14 @@ import type { Command } from 'commander';
 import type { Catalog } from '../../engine/library/catalog/catalog.ts';
 import { backfillTakenAt } from '../../engine/library/indexer/taken-at.ts';
 import { CliError, printJson } from '../output.ts';
-import { addDbFlag, openCatalog, type DbFlags } from './library.ts';
+import { addDbFlag, openLibrary, type DbFlags } from './library.ts';
 
 const PAGE = 5000;
 
 /** A person by id, or by name (exactly, ignoring case); an unknown or ambiguous name is an error. */
 export function resolvePerson(catalog: Catalog, ref: string): number {
   if (/^\d+$/.test(ref)) {
-    if (!catalog.person(Number(ref))) throw new CliError(`no person with id ${ref}`);
+    if (!catalog.people.get(Number(ref))) throw new CliError(`no person with id ${ref}`);
     return Number(ref);
   }
   const ids = catalog.photoIndex.peopleNamed(ref);
@@ -27,7 +27,8 @@ export function registerPhotosCommand(program: Command): void {
     .option('--only', 'and no other named person in the photo')
     .option('--json', 'print one JSON object as the last line: {"photos": [{"id", "path", "takenAt", "people"}]}'))
     .action(async (o: DbFlags & { with: string[]; only?: boolean; json?: boolean }) => {
-      const { catalog } = openCatalog(o);
+      const lib = openLibrary(o);
+      const { catalog } = lib;
       try {
         await backfillTakenAt(catalog);
         const personIds = [...new Set(o.with.map((ref) => resolvePerson(catalog, ref)))];
@@ -43,7 +44,7 @@ export function registerPhotosCommand(program: Command): void {
         for (const p of photos) console.log(p.path);
         console.error(`${photos.length} photo(s)`);
       } finally {
-        catalog.close();
+        await lib.close();
       }
     });
 }

@@ -30,7 +30,7 @@ function analysedFace(i: number): AnalysedFace {
 
 /** A photo in `folder` with `faces` faces, dated by EXIF (takenAt) or only by its file time. */
 function addPhoto(name: string, faces: number, dates: { takenAt?: number | null; mtimeMs?: number }, folder = 'a'): { photoId: number; faceIds: number[] } {
-  return catalog.insertAnalysedPhoto(
+  return catalog.photos.insertAnalysed(
     { rootId: null, path: path.join(dir, folder, name), size: 100, mtimeMs: dates.mtimeMs ?? BASE },
     { contentHash: `h-${folder}-${name}`, width: 640, height: 480, orientation: 1, takenAt: dates.takenAt ?? null },
     { detectorId: 'd', modelId: 'm', faces: Array.from({ length: faces }, (_, i) => analysedFace(i)) },
@@ -58,14 +58,14 @@ afterEach(() => {
 
 describe('a person\'s photos', () => {
   it('are whole photos, newest first by EXIF date taken or else file time, paged, grouped by day', () => {
-    const ann = catalog.createPerson('Ann');
+    const ann = catalog.people.create('Ann');
     // EXIF says 2 days after BASE although the file is older; the second has only its file time.
     const exif = addPhoto('exif.jpg', 1, { takenAt: BASE + 2 * DAY, mtimeMs: BASE - 100 * DAY });
     const fileTime = addPhoto('filetime.jpg', 1, { mtimeMs: BASE + 5 * DAY });
     const old = addPhoto('old.jpg', 2, { takenAt: BASE - 30 * DAY });
     const sameDay = addPhoto('sameday.jpg', 1, { takenAt: BASE + 2 * DAY + 3_600_000 });
     addPhoto('nobody.jpg', 1, { takenAt: BASE + 9 * DAY });
-    for (const p of [exif, fileTime, old, sameDay]) catalog.assign(p.faceIds[0], ann.id, 'auto');
+    for (const p of [exif, fileTime, old, sameDay]) catalog.people.assign(p.faceIds[0], ann.id, 'auto');
 
     const source = { kind: 'person', personId: ann.id } as const;
     const page = catalog.photoIndex.page(source, 0, 10);
@@ -83,37 +83,37 @@ describe('a person\'s photos', () => {
   });
 
   it('a photo where the person has two faces counts once; a new EXIF date re-sorts it', () => {
-    const ann = catalog.createPerson('Ann');
+    const ann = catalog.people.create('Ann');
     const a = addPhoto('a.jpg', 2, { takenAt: BASE });
     const b = addPhoto('b.jpg', 1, { takenAt: BASE + DAY });
-    catalog.assign(a.faceIds[0], ann.id, 'auto');
-    catalog.assign(a.faceIds[1], ann.id, 'auto');
-    catalog.assign(b.faceIds[0], ann.id, 'auto');
+    catalog.people.assign(a.faceIds[0], ann.id, 'auto');
+    catalog.people.assign(a.faceIds[1], ann.id, 'auto');
+    catalog.people.assign(b.faceIds[0], ann.id, 'auto');
     const source = { kind: 'person', personId: ann.id } as const;
     expect(catalog.photoIndex.page(source, 0, 10).map((p) => p.id)).toEqual([b.photoId, a.photoId]);
     catalog.photoIndex.setTakenAt(a.photoId, BASE + 2 * DAY);
     expect(catalog.photoIndex.page(source, 0, 10).map((p) => p.id)).toEqual([a.photoId, b.photoId]);
-    catalog.unassign(a.faceIds[0]);
+    catalog.people.unassign(a.faceIds[0]);
     expect(catalog.photoIndex.timeline(source).total).toBe(2);
-    catalog.unassign(a.faceIds[1]);
+    catalog.people.unassign(a.faceIds[1]);
     expect(catalog.photoIndex.page(source, 0, 10).map((p) => p.id)).toEqual([b.photoId]);
   });
 });
 
 describe('people together', () => {
   it('returns exactly the photos with all of them; "only" drops photos with another named person', () => {
-    const [a, b, c] = ['A', 'B', 'C'].map((n) => catalog.createPerson(n));
-    const unnamed = catalog.createPerson(null);
+    const [a, b, c] = ['A', 'B', 'C'].map((n) => catalog.people.create(n));
+    const unnamed = catalog.people.create(null);
     const ab = addPhoto('ab.jpg', 2, { takenAt: BASE });
     const abc = addPhoto('abc.jpg', 3, { takenAt: BASE + DAY });
     const abUnnamed = addPhoto('ab-unnamed.jpg', 3, { takenAt: BASE + 2 * DAY });
     const ac = addPhoto('ac.jpg', 2, { takenAt: BASE + 3 * DAY });
     const aOnly = addPhoto('a.jpg', 1, { takenAt: BASE + 4 * DAY });
-    catalog.assign(ab.faceIds[0], a.id, 'auto'); catalog.assign(ab.faceIds[1], b.id, 'auto');
-    catalog.assign(abc.faceIds[0], a.id, 'auto'); catalog.assign(abc.faceIds[1], b.id, 'auto'); catalog.assign(abc.faceIds[2], c.id, 'user');
-    catalog.assign(abUnnamed.faceIds[0], a.id, 'auto'); catalog.assign(abUnnamed.faceIds[1], b.id, 'auto'); catalog.assign(abUnnamed.faceIds[2], unnamed.id, 'auto');
-    catalog.assign(ac.faceIds[0], a.id, 'auto'); catalog.assign(ac.faceIds[1], c.id, 'auto');
-    catalog.assign(aOnly.faceIds[0], a.id, 'auto');
+    catalog.people.assign(ab.faceIds[0], a.id, 'auto'); catalog.people.assign(ab.faceIds[1], b.id, 'auto');
+    catalog.people.assign(abc.faceIds[0], a.id, 'auto'); catalog.people.assign(abc.faceIds[1], b.id, 'auto'); catalog.people.assign(abc.faceIds[2], c.id, 'user');
+    catalog.people.assign(abUnnamed.faceIds[0], a.id, 'auto'); catalog.people.assign(abUnnamed.faceIds[1], b.id, 'auto'); catalog.people.assign(abUnnamed.faceIds[2], unnamed.id, 'auto');
+    catalog.people.assign(ac.faceIds[0], a.id, 'auto'); catalog.people.assign(ac.faceIds[1], c.id, 'auto');
+    catalog.people.assign(aOnly.faceIds[0], a.id, 'auto');
 
     const ids = (personIds: number[], only = false): number[] => catalog.photoIndex.page({ kind: 'together', personIds, only }, 0, 100).map((p) => p.id);
     expect(ids([a.id, b.id])).toEqual([abUnnamed.photoId, abc.photoId, ab.photoId]);
@@ -125,7 +125,7 @@ describe('people together', () => {
     expect(ids([c.id, b.id])).toEqual([abc.photoId]);
     expect(catalog.photoIndex.timeline({ kind: 'together', personIds: [a.id, b.id], only: false }).total).toBe(3);
     // Somebody without photos, or no such person: nothing.
-    expect(ids([a.id, catalog.createPerson('D').id])).toEqual([]);
+    expect(ids([a.id, catalog.people.create('D').id])).toEqual([]);
     expect(ids([a.id, 99_999])).toEqual([]);
     expect(catalog.photoIndex.peopleOfPhotos([abc.photoId]).get(abc.photoId)).toEqual([a.id, b.id, c.id].sort((x, y) => x - y));
   });
@@ -133,28 +133,31 @@ describe('people together', () => {
 
 describe('the index follows every change to assignments', () => {
   it('assign, move, unassign, delete a person, retire and revive a photo, re-analyse it', () => {
-    const [a, b] = [catalog.createPerson('A'), catalog.createPerson('B')];
+    const [a, b] = [catalog.people.create('A'), catalog.people.create('B')];
     const p1 = addPhoto('1.jpg', 2, { takenAt: BASE });
     const p2 = addPhoto('2.jpg', 1, { mtimeMs: BASE + DAY });
-    const check = (): void => expect(actualIndex(catalog.db)).toEqual(expectedIndex(catalog.db));
-    catalog.assign(p1.faceIds[0], a.id, 'auto'); check();
-    catalog.assign(p1.faceIds[1], a.id, 'auto'); check();
-    catalog.assign(p2.faceIds[0], a.id, 'auto'); check();
-    catalog.assign(p1.faceIds[0], b.id, 'user'); check(); // a move is an UPDATE of person_id
-    catalog.db.prepare("UPDATE assignments SET source = 'user' WHERE person_id = ?").run(a.id); check();
-    catalog.retirePhoto(p1.photoId); check();
+    // A second connection to the same file sees what the catalog committed (and writes like another service would).
+    const raw = new Database(path.join(dir, 'catalog.db'));
+    const check = (): void => expect(actualIndex(raw)).toEqual(expectedIndex(raw));
+    catalog.people.assign(p1.faceIds[0], a.id, 'auto'); check();
+    catalog.people.assign(p1.faceIds[1], a.id, 'auto'); check();
+    catalog.people.assign(p2.faceIds[0], a.id, 'auto'); check();
+    catalog.people.assign(p1.faceIds[0], b.id, 'user'); check(); // a move is an UPDATE of person_id
+    raw.prepare("UPDATE assignments SET source = 'user' WHERE person_id = ?").run(a.id); check();
+    catalog.photos.retire(p1.photoId); check();
     expect(catalog.photoIndex.page({ kind: 'person', personId: b.id }, 0, 10)).toEqual([]);
-    catalog.revivePhoto(p1.photoId, { rootId: null, path: path.join(dir, 'a', 'moved.jpg'), size: 100, mtimeMs: BASE + 7 * DAY }); check();
+    catalog.photos.revive(p1.photoId, { rootId: null, path: path.join(dir, 'a', 'moved.jpg'), size: 100, mtimeMs: BASE + 7 * DAY }); check();
     expect(catalog.photoIndex.page({ kind: 'person', personId: b.id }, 0, 10).map((p) => p.path)).toEqual([path.join(dir, 'a', 'moved.jpg')]);
     // Re-analysis keeps face 0 and drops face 1 (deleted faces leave the index with their assignment).
-    catalog.replaceAnalysis(p1.photoId, { rootId: null, path: path.join(dir, 'a', 'moved.jpg'), size: 120, mtimeMs: BASE + 8 * DAY },
+    catalog.photos.replaceAnalysis(p1.photoId, { rootId: null, path: path.join(dir, 'a', 'moved.jpg'), size: 120, mtimeMs: BASE + 8 * DAY },
       { contentHash: 'new', width: 640, height: 480, orientation: 1, takenAt: BASE - DAY },
       { detectorId: 'd', modelId: 'm', faces: [analysedFace(0)] }, [p1.faceIds[0]]);
     check();
-    expect(actualIndex(catalog.db)).toContainEqual({ person_id: b.id, photo_id: p1.photoId, faces: 1, taken: BASE - DAY });
-    catalog.deletePerson(a.id); check();
-    catalog.deletePhoto(p1.photoId); check();
-    expect(actualIndex(catalog.db)).toEqual([]);
+    expect(actualIndex(raw)).toContainEqual({ person_id: b.id, photo_id: p1.photoId, faces: 1, taken: BASE - DAY });
+    catalog.people.delete(a.id); check();
+    catalog.photos.delete(p1.photoId); check();
+    expect(actualIndex(raw)).toEqual([]);
+    raw.close();
   });
 });
 
@@ -208,13 +211,13 @@ describe.skipIf(!hasFaces)('upgrading a catalog from before photo lists', () => 
     const counted = (f: string): Promise<number | null> => (reads++, readTakenAt(f));
     expect(await backfillTakenAt(catalog, counted)).toBe(1);
     expect(reads).toBe(2);
-    expect(catalog.photo(g)!.takenAt).toBe(exifDate);
-    expect(catalog.photo(k)!.takenAt).toBeNull();
+    expect(catalog.photos.get(g)!.takenAt).toBe(exifDate);
+    expect(catalog.photos.get(k)!.takenAt).toBeNull();
     // 2016 from EXIF now sorts before 2024's file time... and it is done once.
     expect(catalog.photoIndex.page(source, 0, 10).map((p) => [p.id, p.takenAt])).toEqual([[k, BASE + DAY], [g, exifDate]]);
-    expect(catalog.getSetting(TAKEN_AT_BACKFILL_KEY)).toBe(false);
+    expect(catalog.settings.get(TAKEN_AT_BACKFILL_KEY)).toBe(false);
     expect(await backfillTakenAt(catalog, counted)).toBe(0);
     expect(reads).toBe(2);
-    expect(catalog.photo(g)!.width).toBe(10); // nothing else was touched
+    expect(catalog.photos.get(g)!.width).toBe(10); // nothing else was touched
   });
 });

@@ -19,7 +19,7 @@ describe.skipIf(!hasFaces)('view images', () => {
   /** Records a real photo file as analysed (what the indexer would have written), in or out of a root. */
   function record(file: string, rootId: number | null): number {
     const st = statSync(file);
-    return catalog.insertAnalysedPhoto(
+    return catalog.photos.insertAnalysed(
       { rootId, path: file, size: st.size, mtimeMs: st.mtimeMs },
       { contentHash: `hash-${path.basename(file)}`, width: 1920, height: 1440, orientation: 1, takenAt: null },
       { detectorId: 'd', modelId: 'm', faces: [] },
@@ -40,7 +40,7 @@ describe.skipIf(!hasFaces)('view images', () => {
   });
 
   it('is the photo at the view size, upright, in the cache, and served again without reading the photo', async () => {
-    const root = catalog.addRoot(path.join(dir, 'root'));
+    const root = catalog.roots.add(path.join(dir, 'root'));
     const file = path.join(dir, 'root', 'group.jpg');
     copyFileSync(face('groups/human_group-1.jpg'), file);
     const id = record(file, root.id);
@@ -55,7 +55,7 @@ describe.skipIf(!hasFaces)('view images', () => {
   });
 
   it('refuses a file that changed since it was indexed, and one outside every indexed folder', async () => {
-    const root = catalog.addRoot(path.join(dir, 'root'));
+    const root = catalog.roots.add(path.join(dir, 'root'));
     const changed = path.join(dir, 'root', 'changed.jpg');
     copyFileSync(face('groups/human_group-2.jpg'), changed);
     const changedId = record(changed, root.id);

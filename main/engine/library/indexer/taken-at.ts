@@ -9,7 +9,7 @@ const BATCH = 200;
 
 /** Reads the EXIF date of every analysed photo that has none, once per upgrade; returns how many were found. */
 export async function backfillTakenAt(catalog: Catalog, read: (file: string) => Promise<number | null> = readTakenAt): Promise<number> {
-  if (!catalog.getSetting<boolean>(TAKEN_AT_BACKFILL_KEY)) return 0;
+  if (!catalog.settings.get<boolean>(TAKEN_AT_BACKFILL_KEY)) return 0;
   const todo = catalog.photoIndex.photosWithoutTakenAt();
   let found = 0;
   for (let i = 0; i < todo.length; i += BATCH) {
@@ -17,6 +17,6 @@ export async function backfillTakenAt(catalog: Catalog, read: (file: string) => 
     const dates = await Promise.all(batch.map((p) => read(p.path)));
     catalog.transaction(() => batch.forEach((p, j) => dates[j] !== null && (catalog.photoIndex.setTakenAt(p.id, dates[j]!), found++)));
   }
-  catalog.setSetting(TAKEN_AT_BACKFILL_KEY, false);
+  catalog.settings.set(TAKEN_AT_BACKFILL_KEY, false);
   return found;
 }
