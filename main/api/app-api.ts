@@ -122,7 +122,7 @@ export function createAppApi(options: AppApiOptions): AppApi {
   });
 
   const person = async (personId: number) => {
-    const p = (await people()).listPeople({ includeHidden: true }).find((x) => x.id === personId);
+    const p = (await people()).person(personId);
     if (!p) throw new ApiError('NOT_FOUND', `person ${personId} does not exist`);
     return p;
   };
