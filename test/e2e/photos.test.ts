@@ -118,6 +118,12 @@ describe.skipIf(skip)('photos first, in chromium', () => {
     expect(await page.locator('[data-field="first-seen"]').textContent()).toBe(fmt(expected[expected.length - 1].date));
     // The thumbnails really are images.
     await expect.poll(() => tiles(group).first().locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).toBe(true);
+    // The keyboard moves between tiles.
+    await tiles(group).first().focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLElement).dataset.photoId)).toBe(String(expected[1].id));
+    await page.keyboard.press('End');
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLElement).dataset.photoId)).toBe(String(expected[expected.length - 1].id));
     // The Faces tab keeps the crop grid.
     await page.getByRole('tab', { name: 'Faces' }).click();
     const faceCount = (await call('people.faces', { personId: star, limit: 1 })).total;
