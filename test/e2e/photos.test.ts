@@ -175,6 +175,7 @@ describe.skipIf(skip)('photos first, in chromium', () => {
     await expect.poll(() => viewer().getAttribute('data-photo-id').then(Number)).toBe(group[0].id);
     // Unassigned faces (if any) stand out with their own label.
     await expect.poll(() => viewer().getByRole('button', { name: 'Unassigned face' }).count()).toBe(group[0].free);
+    await expect.poll(() => viewer().locator('img.full').evaluate((img: HTMLImageElement) => img.complete ? img.naturalWidth : 0)).toBeGreaterThan(0);
     await viewer().locator(`.box[data-person-id="${a}"]`).click();
     const panel = viewer().getByRole('dialog', { name: 'Face' });
     await panel.waitFor();
