@@ -261,6 +261,11 @@ describe.skipIf(skip)('photos first, in chromium', () => {
     await expect.poll(() => viewer().locator('img.full').evaluate((img: HTMLImageElement) => img.complete ? img.naturalWidth : 0)).toBeGreaterThan(0);
     if (withFree >= 0) await expect.poll(() => viewer().getByRole('button', { name: 'Unassigned face' }).count()).toBe(inGroups[withFree].free);
     await screenshot(page, 'viewer-unassigned');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.keyboard.press('Escape');
+    await screenshot(page, 'library-photos-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
+    await tiles('Photos in photos/groups').first().click();
     await page.keyboard.press('Escape');
     expect(problems).toEqual([]);
   });
