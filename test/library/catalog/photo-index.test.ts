@@ -167,7 +167,13 @@ describe('folders', () => {
     const y = addPhoto('y.jpg', 1, { takenAt: BASE + DAY }, 'trip');
     addPhoto('z.jpg', 3, { takenAt: BASE }, path.join('trip', 'day2'));
     addPhoto('w.jpg', 0, { takenAt: BASE }, 'trip-other');
+    // A folder name outside the BMP (each emoji is two UTF-16 units but one SQLite character).
+    const beach = addPhoto('b.jpg', 1, { takenAt: BASE }, 'beach 🏖🌊');
+    addPhoto('deeper.jpg', 1, { takenAt: BASE }, path.join('beach 🏖🌊', 'a'));
+    expect(catalog.photoIndex.page({ kind: 'folder', folder: path.join(dir, 'beach 🏖🌊') }, 0, 10).map((p) => p.id)).toEqual([beach.photoId]);
     expect(catalog.photoIndex.folders()).toEqual([
+      { folder: path.join(dir, 'beach 🏖🌊'), photos: 1, faces: 1 },
+      { folder: path.join(dir, 'beach 🏖🌊', 'a'), photos: 1, faces: 1 },
       { folder: path.join(dir, 'trip'), photos: 2, faces: 3 },
       { folder: path.join(dir, 'trip', 'day2'), photos: 1, faces: 3 },
       { folder: path.join(dir, 'trip-other'), photos: 1, faces: 0 },

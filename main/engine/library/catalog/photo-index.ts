@@ -77,7 +77,6 @@ interface Compiled {
   params: unknown[];
 }
 
-
 /** Beyond this many photos, which person of a "together" query to walk first hardly matters. */
 const CHOOSE_CAP = 2000;
 
@@ -117,9 +116,10 @@ export class PhotoIndex {
     const upper = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
     return {
       from: `(SELECT id AS photo_id, COALESCE(taken_at, CAST(mtime_ms AS INTEGER)) AS taken FROM photos
-               WHERE status = 'ok' AND path >= ? AND path < ? AND instr(substr(path, ?), ?) = 0) x`,
+               WHERE status = 'ok' AND path >= ? AND path < ? AND instr(substr(path, length(?) + 1), ?) = 0) x`,
       where: '1',
-      params: [prefix, upper, prefix.length + 1, path.sep],
+      // SQLite measures the prefix itself: its length() counts characters, JavaScript's UTF-16 units.
+      params: [prefix, upper, prefix, path.sep],
     };
   }
 
