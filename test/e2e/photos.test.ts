@@ -155,6 +155,7 @@ describe.skipIf(skip)('photos first, in chromium', () => {
     await expect.poll(() => viewer().locator('img.full').evaluate((img: HTMLImageElement) => img.complete ? img.naturalWidth : 0)).toBeGreaterThan(0);
     await expect(viewer().locator(`.box[data-person-id="${star}"]`).count()).resolves.toBe(1);
     await expect(viewer().getByText(path.basename(current.path)).first().isVisible()).resolves.toBe(true);
+    expect(await unnamedControls(page)).toEqual([]);
     // Zoom in and back.
     await page.keyboard.press('+');
     await expect.poll(() => viewer().locator('.layer').evaluate((el) => getComputedStyle(el).transform)).not.toBe('matrix(1, 0, 0, 1, 0, 0)');
@@ -184,6 +185,8 @@ describe.skipIf(skip)('photos first, in chromium', () => {
     await panel.getByRole('combobox', { name: 'Name', exact: true }).press('Enter');
     await expect.poll(() => viewer().locator(`.box[data-person-id="${a}"]`).getAttribute('aria-label')).toBe('Face of Ann Example');
     expect(api.catalog.people.get(a)!.name).toBe('Ann Example');
+    await viewer().getByRole('status').filter({ hasText: 'Named Ann Example.' }).waitFor();
+    expect(await unnamedControls(page)).toEqual([]);
     await page.keyboard.press('Escape'); // closes the panel...
     await expect.poll(() => panel.count()).toBe(0);
     await screenshot(page, 'viewer-boxes');
