@@ -30,6 +30,21 @@ export const ENGINE_DEFAULTS = {
   embedder: 'fused' as EmbedderId,
 } as const;
 
+/**
+ * Memory (bytes) one inference worker takes: bench:index measured peak RSS 951 MB with 1 worker and
+ * 1,449 MB with 2, so about 500 MB a worker; 640 MiB leaves room for larger photos.
+ */
+export const WORKER_MEMORY_BYTES = 640 * 1024 ** 2;
+
+/**
+ * The most inference workers worth running here: no more than one per core (more only contend), and no
+ * more than fit in half the machine's memory (the rest is the OS's, the catalog's and the user's).
+ * A stored setting above it is refused by settings.set and lowered where it is applied.
+ */
+export function maxWorkers(cores: number, memoryBytes: number): number {
+  return Math.max(1, Math.min(Math.floor(cores), Math.floor(memoryBytes / 2 / WORKER_MEMORY_BYTES)));
+}
+
 export type EngineSettings = {
   -readonly [K in keyof typeof ENGINE_DEFAULTS]: (typeof ENGINE_DEFAULTS)[K] extends readonly [number, number, number]
     ? [number, number, number] : (typeof ENGINE_DEFAULTS)[K];

@@ -55,6 +55,24 @@ describe.skipIf(skip)('web mode in chromium', () => {
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
+  test('the token leaves the address bar, is no cookie, and the session survives a reload', async () => {
+    const firstSocket = page.waitForEvent('websocket');
+    await open('#/library');
+    await (await firstSocket).waitForEvent('framereceived');
+    await page.waitForFunction(() => !location.search.includes('token'));
+    expect(page.url()).not.toContain(server.token);
+    expect(page.url().endsWith('/#/library')).toBe(true);
+    expect(await page.evaluate(() => document.cookie)).toBe('');
+    expect(await page.context().cookies()).toEqual([]);
+    // After a reload the page still reaches the API (the token from this tab's memory, not the address).
+    const again = page.waitForEvent('websocket');
+    await page.reload();
+    const socket = await again;
+    await socket.waitForEvent('framereceived');
+    expect(socket.url()).toContain(server.token);
+    expect(page.url()).not.toContain(server.token);
+  });
+
   test('the main navigation has the seven views by name', async () => {
     await open('#/library');
     for (const name of ['People', 'Unassigned', 'Map', 'Verify', 'Library', 'Personalise', 'Settings']) {

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { CLUSTER_DEFAULTS } from '../../../shared/settings.ts';
 import { CliError, pct, printJson, progressLine } from '../output.ts';
+import { terminalSafe } from '../terminal.ts';
 import { addEngineFlags, engineOptions, type EngineFlags } from './engine.ts';
 import { addDbFlag, libraryModelWithFaces, openLibrary, type DbFlags } from './library.ts';
 
@@ -51,14 +52,14 @@ export function registerPeopleCommands(program: Command, evalCmd: Command): void
     .option('--search <text>', 'only names containing text')
     .option('--json', 'print one JSON object'))
     .action(async (o: DbFlags & { hidden?: boolean; search?: string; json?: boolean }) => {
-      const lib = openLibrary(o);
+      const lib = openLibrary(o, { readonly: true });
       try {
         libraryModelWithFaces(lib);
         const people = await lib.people();
         const list = people.listPeople({ includeHidden: o.hidden, search: o.search });
         const unassigned = people.unassigned({ limit: 0 }).total;
         if (o.json) return printJson({ people: list, unassigned });
-        for (const p of list) console.log(`${String(p.id).padStart(5)}  ${(p.name ?? 'Unnamed').padEnd(28)} ${String(p.faceCount).padStart(5)} face(s)${p.hidden ? ' (hidden)' : ''}`);
+        for (const p of list) console.log(`${String(p.id).padStart(5)}  ${terminalSafe(p.name ?? 'Unnamed').padEnd(28)} ${String(p.faceCount).padStart(5)} face(s)${p.hidden ? ' (hidden)' : ''}`);
         console.log(`${list.length} people, ${unassigned} unassigned face(s)`);
       } finally {
         await lib.close();
