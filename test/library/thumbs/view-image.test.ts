@@ -1,6 +1,7 @@
 // The viewer's screen-size image: made from the catalog's own record of a real photo, only from a file
-// inside an indexed folder that is still the file that was analysed, cached by content.
-import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+// inside an indexed folder whose bytes are still the ones analysed (same SHA-256), cached by content.
+import { createHash } from 'node:crypto';
+import { appendFileSync, copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -21,7 +22,7 @@ describe.skipIf(!hasFaces)('view images', () => {
     const st = statSync(file);
     return catalog.photos.insertAnalysed(
       { rootId, path: file, size: st.size, mtimeMs: st.mtimeMs },
-      { contentHash: `hash-${path.basename(file)}`, width: 1920, height: 1440, orientation: 1, takenAt: null },
+      { contentHash: createHash('sha256').update(readFileSync(file)).digest('hex'), width: 1920, height: 1440, orientation: 1, takenAt: null },
       { detectorId: 'd', modelId: 'm', faces: [] },
     ).photoId;
   }

@@ -85,16 +85,16 @@ export class ThumbnailCache {
 
   /**
    * The photo at screen size for the viewer, made once from the catalog's own record of the file: only
-   * a file inside an indexed folder whose size and modification time still match what was analysed
-   * (so the face boxes drawn on it are right); read-only, like every read of a photo.
+   * from a file inside an indexed folder whose bytes are still the ones analysed (so the face boxes drawn
+   * on it are right); read-only, like every read of a photo.
    */
   async ensureViewImage(photoId: number): Promise<string> {
     const photo = this.analysedPhoto(photoId);
     const file = this.resolve(this.viewImageName(photo.contentHash!));
     if (await exists(file)) return file;
-    await this.checkSource(this.catalog.photos.get(photoId)!);
+    if (!this.inIndexedFolder(photo.path)) throw new Error(`photo ${photoId} is not inside an indexed folder`);
     const size = this.options.viewSize;
-    const img = sharp(photo.path, { limitInputPixels: ENGINE_DEFAULTS.maxInputPixels, pages: 1, failOn: 'none' })
+    const img = sharp(await this.indexedBytes(photo), { limitInputPixels: ENGINE_DEFAULTS.maxInputPixels, pages: 1, failOn: 'none' })
       .rotate()
       .resize(size, size, { fit: 'inside', withoutEnlargement: true })
       .toColourspace('srgb')
@@ -103,12 +103,8 @@ export class ThumbnailCache {
     return file;
   }
 
-  /** Throws unless the photo's file lies in an indexed folder and is the file that was indexed. */
-  private async checkSource(photo: Photo): Promise<void> {
-    const inRoot = this.catalog.roots.all().some((r) => photo.path.startsWith(r.path.endsWith(path.sep) ? r.path : r.path + path.sep));
-    if (!inRoot) throw new Error(`photo ${photo.id} is not inside an indexed folder`);
-    const st = await stat(photo.path);
-    if (!st.isFile() || st.size !== photo.size || Math.abs(st.mtimeMs - photo.mtimeMs) > 1) throw new Error(`photo ${photo.id} changed since it was indexed`);
+  private inIndexedFolder(file: string): boolean {
+    return this.catalog.roots.all().some((r) => file.startsWith(r.path.endsWith(path.sep) ? r.path : r.path + path.sep));
   }
 
   /** The face's thumbnail, cut again if missing. */
