@@ -6,6 +6,7 @@ import { registerLibraryCommands } from './commands/library.ts';
 import { registerPeopleCommands } from './commands/people.ts';
 import { registerPeopleEditCommands } from './commands/people-edits.ts';
 import { registerSettingsCommands } from './commands/settings.ts';
+import { registerPhotosCommand } from './commands/photos.ts';
 import { registerTrainCommands } from './commands/train.ts';
 import { registerMapCommands } from './commands/map.ts';
 import { CliError } from './output.ts';
@@ -28,6 +29,7 @@ registerEvalVerify(evalCmd);
 registerPeopleCommands(program, evalCmd);
 registerPeopleEditCommands(program);
 registerSettingsCommands(program);
+registerPhotosCommand(program);
 registerTrainCommands(program, evalCmd);
 registerMapCommands(program, evalCmd);
 

@@ -163,7 +163,8 @@ describe.skipIf(skip)('corrections in chromium', () => {
     await page.getByRole('combobox', { name: 'Name' }).press('Enter');
     await page.getByRole('heading', { name: 'Alice Doe' }).waitFor();
     await expect.poll(async () => (await focused())?.id).toBe('rename-person');
-    // Its "maybe the same person" list speaks in calibrated words; the distance waits under Advanced.
+    // Its "maybe the same person" list (on the Faces tab) speaks in calibrated words; the distance waits under Advanced.
+    await page.getByRole('tab', { name: 'Faces' }).click();
     await page.getByRole('heading', { name: 'Maybe the same person' }).waitFor();
     await expect(page.locator('.suggestions .likelihood').first().textContent()).resolves.toMatch(/^(Very likely|Possible|Unlikely) \([<>]?\d+%\)$/);
     await expect(page.locator('.suggestions details').first().evaluate((d: HTMLDetailsElement) => d.open)).resolves.toBe(false);

@@ -8,6 +8,7 @@ import { FaceStore } from './faces.ts';
 import { IgnoredFaces } from './ignored-faces.ts';
 import { defaultCatalogPath } from './location.ts';
 import { PeopleStore } from './people.ts';
+import { PhotoIndex } from './photo-index.ts';
 import { PhotoStore } from './photos.ts';
 import { RootStore } from './roots.ts';
 import type { CatalogStats } from './rows.ts';
@@ -29,6 +30,8 @@ export class Catalog {
   readonly settings: SettingsTable;
   /** Faces the user set aside ("Ignore face"). */
   readonly ignored: IgnoredFaces;
+  /** Photos as lists: by person, people together, folder; their date groups. */
+  readonly photoIndex: PhotoIndex;
   readonly #db: Database.Database;
 
   /** `readonly`: for read commands; works in a read-only folder, never creates or migrates (catalog/open.ts). */
@@ -45,6 +48,7 @@ export class Catalog {
     this.decisions = new DecisionStore(db);
     this.adapters = new AdapterStore(db, tx);
     this.settings = new SettingsTable(db);
+    this.photoIndex = new PhotoIndex(db);
     this.ignored = new IgnoredFaces(db);
   }
 
