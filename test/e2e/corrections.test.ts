@@ -231,8 +231,8 @@ describe.skipIf(skip)('corrections in chromium', () => {
     await page.getByRole('button', { name: 'Waiting', exact: true }).click();
     const before = await truth('people.unassigned', { limit: 500 });
     const [f1, f2] = before.faces;
-    await page.getByLabel(`Select face ${f1.faceId}`).check();
-    await page.getByLabel(`Select face ${f2.faceId}`).check();
+    await page.getByLabel(`Select face ${f1.faceId}`, { exact: true }).check();
+    await page.getByLabel(`Select face ${f2.faceId}`, { exact: true }).check();
     const bar = page.getByRole('toolbar', { name: 'Selected faces' });
     await expect.poll(() => bar.textContent()).toContain('2 faces selected');
     await shot('unassigned-bulk');
