@@ -214,6 +214,7 @@ export function createAppApi(options: AppApiOptions): AppApi {
     },
 
     'map.get': ({ method, seed }) => faceMap.get(method, seed, modelId()),
+    'map.page': ({ snapshot, offset }) => faceMap.page(snapshot, offset),
 
     'verify.analyze': ({ source }) => verify.analyze(source),
     'verify.compare': ({ a, b }) => verify.compare(a, b),

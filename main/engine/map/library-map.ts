@@ -4,7 +4,8 @@
 import type { Catalog } from '../library/catalog/catalog.ts';
 import { blobToEmbedding } from '../library/catalog/rows.ts';
 import { adoptedTransform } from '../people/adapter-transform.ts';
-import { getOrCompute } from './cache.ts';
+import { getOrCompute, latestOfFamily } from './cache.ts';
+import { extendMap, planIncremental } from './incremental.ts';
 import { projectInWorker, type ProjectionMethod } from './projector.ts';
 
 export interface LibraryVectors {
@@ -38,6 +39,8 @@ export interface LibraryMap {
   personIds: (number | null)[];
   adapterId: number | null;
   fromCache: boolean;
+  /** Faces placed among an earlier map's (new since it was stored) instead of a fresh projection; 0 otherwise. */
+  placed: number;
 }
 
 export async function libraryMap(
@@ -47,13 +50,24 @@ export async function libraryMap(
   const adapterId = catalog.adoptedAdapter(modelId)?.id ?? null;
   const owner = personOfFace(catalog);
   const personIds = faceIds.map((f) => owner.get(f) ?? null);
-  if (faceIds.length === 0) return { faceIds, coordinates: new Float32Array(0), personIds, adapterId, fromCache: false };
+  if (faceIds.length === 0) return { faceIds, coordinates: new Float32Array(0), personIds, adapterId, fromCache: false, placed: 0 };
   const transform = adapterId === null ? undefined : await adoptedTransform(catalog, modelId);
   const vectors = transform ? transform(raw, dim) : raw;
   // Stratify the fitted sample of a large library by person, so small people are not sampled away.
   const groups = Int32Array.from(personIds, (p) => p ?? -1);
-  const map = await getOrCompute(cacheDir, { method, seed, modelId, adapterId: adapterId === null ? null : String(adapterId), faceIds }, () =>
-    projectInWorker(vectors, faceIds.length, dim, { method, seed, groups, transferInput: true, onProgress }),
-  );
-  return { faceIds, coordinates: map.coordinates, personIds, adapterId, fromCache: map.fromCache };
+  const family = { method, seed, modelId, adapterId: adapterId === null ? null : String(adapterId) };
+  let placed = 0;
+  const map = await getOrCompute(cacheDir, { ...family, faceIds }, async () => {
+    // A few faces more (or fewer) than the last map of this family: keep its layout, place the new ones.
+    const previous = await latestOfFamily(cacheDir, family);
+    const plan = previous && planIncremental(previous, faceIds);
+    if (plan) {
+      placed = plan.addedRows.length;
+      const coordinates = await extendMap(vectors, faceIds.length, dim, plan, method, seed);
+      onProgress?.(1);
+      return coordinates;
+    }
+    return projectInWorker(vectors, faceIds.length, dim, { method, seed, groups, transferInput: true, onProgress });
+  });
+  return { faceIds, coordinates: map.coordinates, personIds, adapterId, fromCache: map.fromCache, placed };
 }
