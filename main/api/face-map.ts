@@ -6,7 +6,6 @@ import type { FaceMap, FaceMapPage, ProjectionMethod } from '../../shared/api.ts
 import { MAP_PAGE_FACES, packMapPage } from '../../shared/map-pages.ts';
 import { ApiError } from '../../shared/rpc.ts';
 import type { Catalog } from '../engine/library/catalog/catalog.ts';
-import { photoOfLiveFaces } from '../engine/library/catalog/map-faces.ts';
 import { libraryMap } from '../engine/map/library-map.ts';
 import type { ApiEvents } from './events.ts';
 
@@ -31,12 +30,11 @@ export class FaceMapService {
   ) {}
 
   async get(method: ProjectionMethod, seed: number, modelId: string): Promise<FaceMap> {
-    const { faceIds, coordinates, personIds, fromCache, placed } = await libraryMap(this.catalog, this.cacheDir, modelId, method, seed, (fraction) =>
+    const { faceIds, photoIds, coordinates, personIds, fromCache, placed } = await libraryMap(this.catalog, this.cacheDir, modelId, method, seed, (fraction) =>
       this.events.emit('map.progress', { method, fraction: Math.min(1, Math.max(0, fraction)) }));
-    const photoOf = photoOfLiveFaces(this.catalog, modelId);
     const snapshot: Snapshot = {
       faceIds: Uint32Array.from(faceIds),
-      photoIds: Uint32Array.from(faceIds, (f) => photoOf.get(f) ?? 0),
+      photoIds: Uint32Array.from(photoIds),
       personIds: Uint32Array.from(personIds, (p) => p ?? 0),
       xy: coordinates,
     };

@@ -154,13 +154,7 @@ describe.skipIf(skip)('the map as a face atlas in chromium', () => {
     await screenshot(page, 'map-zoom-2-mid');
 
     await zoomToClosest();
-    // Every face whose thumbnail reaches into the view is drawn as that thumbnail once loaded.
-    await expect.poll(async () => {
-      const d = await data();
-      return Number(d.sprites) > 0 && d.sprites === d.inView;
-    }, { timeout: 30_000 }).toBe(true);
-    // Photos, not flat dots: a canvas of coloured dots has a few dozen colours, thumbnails thousands.
-    expect(await distinctColours()).toBeGreaterThan(2000);
+    await expectThumbnailsInView();
     await screenshot(page, 'map-zoom-3-closest');
   });
 
@@ -272,6 +266,30 @@ describe.skipIf(skip)('the map as a face atlas in chromium', () => {
     await expect.poll(() => page.getByRole('button', { name: `Show Alice Atlas (${alice.faceCount}) on the map` }).count()).toBe(1);
     expect(problems).toEqual([]);
   });
+
+  test('without WebGL the map falls back to canvas 2D and still draws thumbnails', async () => {
+    const noGl = await chromium.launch({ executablePath: chromiumPath, args: [...CHROMIUM_ARGS, '--disable-webgl'] });
+    try {
+      page = await noGl.newPage({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+      await openMap();
+      await expect(canvas().getAttribute('data-renderer')).resolves.toBe('2d');
+      await zoomToClosest();
+      await expectThumbnailsInView();
+      await screenshot(page, 'map-canvas2d-closest');
+    } finally {
+      await noGl.close();
+    }
+  });
+
+  /** Every face whose thumbnail reaches into the view is drawn as that thumbnail (once loaded), and the pixels are photos. */
+  async function expectThumbnailsInView(): Promise<void> {
+    await expect.poll(async () => {
+      const d = await data();
+      return Number(d.sprites) > 0 && d.sprites === d.inView;
+    }, { timeout: 30_000 }).toBe(true);
+    // Photos, not flat dots: a canvas of coloured dots has a few dozen colours, thumbnails thousands.
+    expect(await distinctColours()).toBeGreaterThan(2000);
+  }
 
   async function expectNoUnnamedControls(): Promise<void> {
     expect(await unnamedControls(page)).toEqual([]);
