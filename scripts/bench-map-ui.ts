@@ -82,7 +82,7 @@ async function buildCatalog(dbFile: string): Promise<{ people: number; insertSec
       const photo = photos[p];
       const rows = Array.from({ length: Math.min(perPhoto, N - p * perPhoto) }, (_, k) => p * perPhoto + k);
       const side = Math.min(photo.width, photo.height);
-      const { faceIds } = catalog.insertAnalysedPhoto(
+      const { faceIds } = catalog.photos.insertAnalysed(
         { rootId: null, path: photo.path, size: 1, mtimeMs: 1 },
         { contentHash: `bench-map-ui-${p}`, width: photo.width, height: photo.height, orientation: 1, takenAt: Date.UTC(2020, 0, 1) + p * 86_400_000 },
         {
@@ -101,15 +101,13 @@ async function buildCatalog(dbFile: string): Promise<{ people: number; insertSec
         faceIdsOf.set(identity, [...(faceIdsOf.get(identity) ?? []), faceIds[k]]);
       });
     }
-    let people = 0;
     for (const [identity, ids] of faceIdsOf) {
       if (identity % 5 >= 3) continue; // 40% of identities stay unassigned
-      const person = catalog.createPerson(identity % 10 === 0 ? `Person ${identity}` : null);
-      for (const id of ids) catalog.assign(id, person.id, 'auto');
-      people++;
+      const person = catalog.people.create(identity % 10 === 0 ? `Person ${identity}` : null);
+      for (const id of ids) catalog.people.assign(id, person.id, 'auto');
     }
   });
-  const people = catalog.people().length;
+  const people = catalog.people.all().length;
   catalog.close();
   return { people, insertSeconds: (performance.now() - started) / 1000 };
 }
@@ -129,7 +127,7 @@ async function main(): Promise<void> {
       ({ people, insertSeconds } = await buildCatalog(dbFile));
     }
     const api = createAppApi({ dbFile, host: { mode: 'web', version: 'bench' } });
-    people = api.catalog.people().length;
+    people = api.catalog.people.all().length;
     const faces = api.catalog.stats().faces;
     const call = async (method: string, params: unknown): Promise<any> => {
       const r = await dispatch(api.handlers, method, params);
@@ -182,7 +180,10 @@ async function main(): Promise<void> {
           if (d[i] > 245 && d[i + 1] > 245 && d[i + 2] > 245) continue;
           const px = ((i / 4) % c.width) / dpr, py = Math.floor(i / 4 / c.width) / dpr;
           const dist = Math.hypot(px - at.x, py - at.y);
-          if (dist < bestD) (bestD = dist), (best = { x: px, y: py });
+          if (dist < bestD) {
+            bestD = dist;
+            best = { x: px, y: py };
+          }
         }
         return best;
       }, { x, y });
@@ -190,7 +191,10 @@ async function main(): Promise<void> {
       let midShot = false;
       for (let i = 0; i < 60; i++) {
         const found = await nearestDrawn(px, py);
-        if (found) (px = found.x), (py = found.y);
+        if (found) {
+          px = found.x;
+          py = found.y;
+        }
         await page.mouse.move(box.x + px, box.y + py);
         await page.mouse.wheel(0, -250);
         await page.waitForTimeout(60);

@@ -3,6 +3,7 @@
 // `events` below; nothing else declares a channel. Imported by main/ and the renderer: plain data only.
 import { z } from 'zod';
 import { MAP_PAGE_BYTES, MAP_PAGE_FACES, maxPackedLength } from './map-pages.ts';
+import { DETECTOR_IDS, EMBEDDER_IDS } from './models.ts';
 
 // ------------------------------------------------------------------ limits of what crosses a bridge
 
@@ -102,8 +103,8 @@ export const LibraryStatusSchema = z.object({
 export const FailureSchema = z.object({ photoId: id, path: z.string(), code: z.string(), message: z.string() });
 
 export const SettingsSchema = z.object({
-  detector: z.enum(['mtcnn', 'ssd']),
-  embedder: z.enum(['mobilefacenet', 'dlib', 'fused']),
+  detector: z.enum(DETECTOR_IDS),
+  embedder: z.enum(EMBEDDER_IDS),
   /** Clustering distance threshold (L2 between unit embeddings); null = the embedding model's calibrated one. */
   threshold: z.number().min(0.05).max(2).nullable(),
   /** A group needs this many faces to become a person; null = the people service's default. */
@@ -274,7 +275,7 @@ export const methods = {
   'map.get': method(z.object({ method: ProjectionMethodSchema.default('umap'), seed: z.number().int().nonnegative().default(1) }).strict(), FaceMapSchema, 'the 2-D map of every face (computed in a worker, then cached; new faces placed by their neighbours): its header'),
   'map.page': method(z.object({ snapshot: z.string().min(1).max(64), offset: z.number().int().nonnegative() }).strict(), FaceMapPageSchema, "one page of a map's faces as packed typed arrays"),
 
-  'verify.analyze': method(
+  'verify.analyse': method(
     z.object({
       source: z.discriminatedUnion('kind', [
         z.object({ kind: z.literal('upload'), name: z.string().max(1024), data: z.string().min(1).max(base64Length(API_LIMITS.uploadBytes)) }).strict(),

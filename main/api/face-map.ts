@@ -41,7 +41,7 @@ export class FaceMapService {
     const id = `${method}-${seed}-${this.next++}`;
     this.snapshots.set(id, snapshot);
     for (const old of [...this.snapshots.keys()].slice(0, -KEPT_SNAPSHOTS)) this.snapshots.delete(old);
-    const people = this.catalog.people().map((p) => ({ id: p.id, name: p.name }));
+    const people = this.catalog.people.all().map((p) => ({ id: p.id, name: p.name }));
     return { method, snapshot: id, total: faceIds.length, pageFaces: MAP_PAGE_FACES, people, fromCache, placed };
   }
 

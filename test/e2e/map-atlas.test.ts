@@ -168,7 +168,10 @@ describe.skipIf(skip)('the map as a face atlas in chromium', () => {
     for (let i = 0; i < map.faceIds.length; i++) {
       const [x, y] = await onPage(map.xy[2 * i], map.xy[2 * i + 1]);
       const d = Math.hypot(x - (box.x + box.width / 2), y - (box.y + box.height / 2));
-      if (d < bestD) (bestD = d), (best = i);
+      if (d < bestD) {
+        bestD = d;
+        best = i;
+      }
     }
     const [x, y] = await onPage(map.xy[2 * best], map.xy[2 * best + 1]);
     await page.mouse.click(x, y);
@@ -235,7 +238,7 @@ describe.skipIf(skip)('the map as a face atlas in chromium', () => {
       if (inside(fx, fy)) chosen.push(map.faceIds[i]);
     }
     expect(chosen).toContain(map.faceIds[pick]);
-    const before = new Map(chosen.map((f) => [f, api.catalog.assignment(f)?.personId ?? null]));
+    const before = new Map(chosen.map((f) => [f, api.catalog.people.assignment(f)?.personId ?? null]));
 
     await page.getByRole('button', { name: 'Lasso' }).click();
     await page.mouse.move(lasso[0][0], lasso[0][1]);
@@ -247,9 +250,9 @@ describe.skipIf(skip)('the map as a face atlas in chromium', () => {
     await page.getByRole('button', { name: 'Assign…' }).click();
     // Nothing moves before the confirmation.
     await page.getByText(`Move ${chosen.length} face${chosen.length === 1 ? '' : 's'} to Alice Atlas?`).waitFor();
-    expect(chosen.map((f) => api.catalog.assignment(f)?.personId ?? null)).toEqual(chosen.map((f) => before.get(f)));
+    expect(chosen.map((f) => api.catalog.people.assignment(f)?.personId ?? null)).toEqual(chosen.map((f) => before.get(f)));
     await page.getByRole('button', { name: 'Confirm' }).click();
-    await expect.poll(() => chosen.every((f) => api.catalog.assignment(f)?.personId === alice.id)).toBe(true);
+    await expect.poll(() => chosen.every((f) => api.catalog.people.assignment(f)?.personId === alice.id)).toBe(true);
     const aliceNow = (await truth('people.list')).people.find((p: { id: number }) => p.id === alice.id);
     await expect.poll(() => page.getByRole('button', { name: `Show Alice Atlas (${aliceNow.faceCount}) on the map` }).count()).toBe(1);
     await screenshot(page, 'map-after-assign');
@@ -259,10 +262,10 @@ describe.skipIf(skip)('the map as a face atlas in chromium', () => {
     await steadyView();
     await page.getByRole('button', { name: `Show Alice Atlas (${aliceNow.faceCount}) on the map` }).click();
     await expect.poll(async () => (await data()).highlighted).toBe(String(aliceNow.faceCount));
-    expect(chosen.every((f) => api.catalog.assignment(f)?.personId === alice.id)).toBe(true);
+    expect(chosen.every((f) => api.catalog.people.assignment(f)?.personId === alice.id)).toBe(true);
 
     await page.getByRole('button', { name: 'Undo' }).click();
-    await expect.poll(() => chosen.map((f) => api.catalog.assignment(f)?.personId ?? null)).toEqual(chosen.map((f) => before.get(f)));
+    await expect.poll(() => chosen.map((f) => api.catalog.people.assignment(f)?.personId ?? null)).toEqual(chosen.map((f) => before.get(f)));
     await expect.poll(() => page.getByRole('button', { name: `Show Alice Atlas (${alice.faceCount}) on the map` }).count()).toBe(1);
     expect(problems).toEqual([]);
   });

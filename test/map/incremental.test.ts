@@ -21,7 +21,7 @@ const identityOfFace = new Map<number, number>();
 
 /** One photo with synthetic face `row` as its one face; `name` makes the photo new. */
 function insertFace(name: string, row: number): void {
-  const { faceIds } = catalog.insertAnalysedPhoto(
+  const { faceIds } = catalog.photos.insertAnalysed(
     { rootId: null, path: `/synthetic/${name}.jpg`, size: 1, mtimeMs: 1 },
     { contentHash: name, width: 100, height: 100, orientation: 1, takenAt: null },
     { detectorId: 'mtcnn', modelId: MODEL, faces: [{
@@ -67,7 +67,10 @@ describe('incremental map', () => {
       let best = -1, bestD = Infinity;
       for (const [oldId, [x, y]] of before) {
         const d = Math.hypot(x - second.coordinates[2 * k], y - second.coordinates[2 * k + 1]);
-        if (d < bestD) (bestD = d), (best = oldId);
+        if (d < bestD) {
+          bestD = d;
+          best = oldId;
+        }
       }
       if (identityOfFace.get(best) === identityOfFace.get(id)) newWithOwnIdentity++;
     }
@@ -77,7 +80,7 @@ describe('incremental map', () => {
   }, 120_000);
 
   test('more new faces than INCREMENTAL_MAX_NEW_SHARE of the library: projected afresh', async () => {
-    const count = catalog.liveFaces(MODEL).length;
+    const count = catalog.faces.live(MODEL).length;
     const extra = Math.ceil((INCREMENTAL_MAX_NEW_SHARE * (count + 20)) / (1 - INCREMENTAL_MAX_NEW_SHARE)) + 1;
     // Re-use the synthetic rows as further photos of the same identities (new face ids, new content hashes).
     const rows = Array.from({ length: extra }, (_, i) => i % faces.n);

@@ -24,7 +24,7 @@ export interface FaceEngine {
   readonly detectorId: string;
   readonly workers: number;
   readonly backend: BackendInfo;
-  analyzePhoto(input: string | Uint8Array, options?: PhotoAnalyseOptions): Promise<PhotoAnalysis>;
+  analysePhoto(input: string | Uint8Array, options?: PhotoAnalyseOptions): Promise<PhotoAnalysis>;
   close(): Promise<void>;
 }
 
@@ -148,7 +148,7 @@ export async function createFaceEngine(options: FaceEngineOptions = {}): Promise
     detectorId: setup.detector,
     workers: count,
     backend: backends[0],
-    analyzePhoto(input, opts) {
+    analysePhoto(input, opts) {
       if (closed) return Promise.reject(new EngineError('engine is closed'));
       return new Promise((resolve, reject) => {
         const request: WorkerRequest = { id: nextId++, input, options: { ...options.analyse, ...opts } };

@@ -111,11 +111,15 @@ function placeInWorker(request: PlacementRequest): Promise<Float32Array> {
   const worker = startWorker(workerEntry('projection-worker', import.meta.url), { place: request }, [request.anchors.buffer as ArrayBuffer, request.queries.buffer as ArrayBuffer]);
   return new Promise((resolve, reject) => {
     let settled = false;
+    const settle = (action: () => void): void => {
+      if (!settled) action();
+      settled = true;
+    };
     worker.on('message', (m: { type: string; coordinates?: Float32Array; message?: string }) => {
-      if (m.type === 'done') (settled = true), resolve(m.coordinates!);
-      else if (m.type === 'error') (settled = true), reject(new Error(m.message));
+      if (m.type === 'done') settle(() => resolve(m.coordinates!));
+      else if (m.type === 'error') settle(() => reject(new Error(m.message)));
     });
-    worker.on('error', (error) => ((settled = true), reject(error)));
-    worker.on('exit', (code) => settled || reject(new Error(`placement worker exited with code ${code}`)));
+    worker.on('error', (error) => settle(() => reject(error)));
+    worker.on('exit', (code) => settle(() => reject(new Error(`placement worker exited with code ${code}`))));
   });
 }

@@ -60,7 +60,10 @@ export class PointGrid {
     this.forEachIn(x - radius, y - radius, x + radius, y + radius, (i) => {
       const dx = this.xy[2 * i] - x, dy = this.xy[2 * i + 1] - y;
       const d = dx * dx + dy * dy;
-      if (d <= bestD) (bestD = d), (best = i);
+      if (d <= bestD) {
+        bestD = d;
+        best = i;
+      }
     });
     return best;
   }
