@@ -53,13 +53,16 @@ export class PointGrid {
     }
   }
 
-  /** The face nearest (x, y) within `radius` map units, or -1. */
-  nearest(x: number, y: number, radius: number): number {
+  /**
+   * The face nearest (x, y) within `radius` map units, or -1. `square`: distance is the larger of |dx| and
+   * |dy|, so the whole square of a face thumbnail (corners too) finds that face.
+   */
+  nearest(x: number, y: number, radius: number, square = false): number {
     let best = -1;
-    let bestD = radius * radius;
+    let bestD = square ? radius : radius * radius;
     this.forEachIn(x - radius, y - radius, x + radius, y + radius, (i) => {
       const dx = this.xy[2 * i] - x, dy = this.xy[2 * i + 1] - y;
-      const d = dx * dx + dy * dy;
+      const d = square ? Math.max(Math.abs(dx), Math.abs(dy)) : dx * dx + dy * dy;
       if (d <= bestD) {
         bestD = d;
         best = i;
