@@ -89,6 +89,7 @@ describe.skipIf(skip)('the map as a face atlas in chromium', () => {
     copy.width = c.width;
     copy.height = c.height;
     const ctx = copy.getContext('2d')!;
+    c.dispatchEvent(new Event('map:draw-now')); // a WebGL frame is readable only in the task that drew it
     ctx.drawImage(c, 0, 0);
     const d = ctx.getImageData(0, 0, c.width, c.height).data;
     const seen = new Set<number>();

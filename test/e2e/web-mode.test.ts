@@ -205,6 +205,7 @@ describe.skipIf(skip)('web mode in chromium', () => {
     // Pixels read back through a 2D copy: the map draws with WebGL where it can.
     const coloured = await page.locator('canvas').evaluate((c: HTMLCanvasElement) => {
       const copy = Object.assign(document.createElement('canvas'), { width: c.width, height: c.height });
+      c.dispatchEvent(new Event('map:draw-now')); // a WebGL frame is readable only in the task that drew it
       copy.getContext('2d')!.drawImage(c, 0, 0);
       const d = copy.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
       let n = 0;
@@ -217,6 +218,7 @@ describe.skipIf(skip)('web mode in chromium', () => {
     // Hovering a dot shows that face's thumbnail.
     const dot = await page.locator('canvas').evaluate((c: HTMLCanvasElement) => {
       const copy = Object.assign(document.createElement('canvas'), { width: c.width, height: c.height });
+      c.dispatchEvent(new Event('map:draw-now')); // a WebGL frame is readable only in the task that drew it
       copy.getContext('2d')!.drawImage(c, 0, 0);
       const d = copy.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
       const dpr = c.width / c.getBoundingClientRect().width;
