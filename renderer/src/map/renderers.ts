@@ -18,10 +18,19 @@ export interface Frame {
   background: Rgb;
   /** Dot diameter, CSS px. */
   dotPx: number;
+  /** The view is moving: a renderer may draw a representative subset of the dots (all when it rests). */
+  moving: boolean;
   /** Thumbnail side, CSS px, and the faces drawn as thumbnails with their atlas cells. */
   spritePx: number;
   sprites: { index: number; slot: number }[];
 }
+
+/**
+ * Dots drawn while the view moves, at most: a seeded random subset (plus every highlighted or selected
+ * face), so panning 100k faces on a software GL (SwiftShader) keeps its frame rate; the full set is
+ * drawn as soon as the view rests.
+ */
+export const MOVING_DOTS = 30_000;
 
 export interface MapRenderer {
   readonly kind: 'webgl' | '2d';
@@ -114,6 +123,8 @@ export class WebGlRenderer implements MapRenderer {
   private xyCopy: Float32Array = new Float32Array(0);
   private colourCopy: Uint32Array = new Uint32Array(0);
   private flagsCopy: Uint8Array = new Uint8Array(0);
+  private shuffled = new Uint32Array(0);
+  private emphasised = 0;
 
   /** A WebGL renderer on the canvas, or null where the browser has no WebGL. */
   static create(canvas: HTMLCanvasElement): WebGlRenderer | null {
@@ -147,22 +158,58 @@ export class WebGlRenderer implements MapRenderer {
   }
 
   setData(xy: Float32Array, colours: Uint32Array, n: number): void {
-    const gl = this.gl;
     this.n = n;
     this.xyCopy = xy;
     this.colourCopy = colours;
-    gl.bindBuffer(gl.ARRAY_BUFFER, this.positions);
-    gl.bufferData(gl.ARRAY_BUFFER, xy.subarray(0, 2 * n), gl.STATIC_DRAW);
-    gl.bindBuffer(gl.ARRAY_BUFFER, this.colours);
-    gl.bufferData(gl.ARRAY_BUFFER, colours.subarray(0, n), gl.STATIC_DRAW);
+    // A fixed random order, so any tail of the buffers is a fair sample of the map.
+    this.shuffled = new Uint32Array(n);
+    for (let i = 0; i < n; i++) this.shuffled[i] = i;
+    let seed = 0x9e3779b9;
+    for (let i = n - 1; i > 0; i--) {
+      seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0;
+      const j = seed % (i + 1);
+      const t = this.shuffled[i];
+      this.shuffled[i] = this.shuffled[j];
+      this.shuffled[j] = t;
+    }
     this.setFlags(new Uint8Array(n));
   }
 
+  /** Uploads the dots in the shuffled order with highlighted and selected faces last (drawn on top, and in every subset). */
   setFlags(flags: Uint8Array): void {
     const gl = this.gl;
-    gl.bindBuffer(gl.ARRAY_BUFFER, this.flags);
-    gl.bufferData(gl.ARRAY_BUFFER, flags.subarray(0, this.n), gl.DYNAMIC_DRAW);
+    const n = this.n;
     this.flagsCopy = flags;
+    const xy = new Float32Array(2 * n);
+    const colours = new Uint32Array(n);
+    const ordered = new Uint8Array(n);
+    let front = 0;
+    let back = n - 1;
+    for (let k = n - 1; k >= 0; k--) {
+      const i = this.shuffled[k];
+      const at = flags[i] >= FLAG.highlighted ? back-- : -1;
+      if (at < 0) continue;
+      xy[2 * at] = this.xyCopy[2 * i];
+      xy[2 * at + 1] = this.xyCopy[2 * i + 1];
+      colours[at] = this.colourCopy[i];
+      ordered[at] = flags[i];
+    }
+    this.emphasised = n - 1 - back;
+    for (let k = 0; k < n; k++) {
+      const i = this.shuffled[k];
+      if (flags[i] >= FLAG.highlighted) continue;
+      const at = front++;
+      xy[2 * at] = this.xyCopy[2 * i];
+      xy[2 * at + 1] = this.xyCopy[2 * i + 1];
+      colours[at] = this.colourCopy[i];
+      ordered[at] = flags[i];
+    }
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.positions);
+    gl.bufferData(gl.ARRAY_BUFFER, xy, gl.STATIC_DRAW);
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.colours);
+    gl.bufferData(gl.ARRAY_BUFFER, colours, gl.STATIC_DRAW);
+    gl.bindBuffer(gl.ARRAY_BUFFER, this.flags);
+    gl.bufferData(gl.ARRAY_BUFFER, ordered, gl.STATIC_DRAW);
   }
 
   uploadCell(slot: number, cell: HTMLCanvasElement): boolean {
@@ -201,7 +248,8 @@ export class WebGlRenderer implements MapRenderer {
     gl.uniform1f(gl.getUniformLocation(this.dots, 'u_size'), Math.min(this.maxPoint, f.dotPx * f.dpr));
     gl.uniform3fv(gl.getUniformLocation(this.dots, 'u_bg'), bg);
     gl.uniform3fv(gl.getUniformLocation(this.dots, 'u_sel'), rgb(SELECTION));
-    gl.drawArrays(gl.POINTS, 0, this.n);
+    const count = f.moving ? Math.min(this.n, Math.max(MOVING_DOTS, this.emphasised)) : this.n;
+    gl.drawArrays(gl.POINTS, this.n - count, count);
     for (const name of ['a_pos', 'a_colour', 'a_flag']) gl.disableVertexAttribArray(gl.getAttribLocation(this.dots, name));
 
     if (!f.sprites.length) return;
