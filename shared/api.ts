@@ -134,9 +134,38 @@ export const PhotoDetailSchema = z.object({
   path: z.string(),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
+  /** EXIF date taken; null when the file has none (then `modifiedAt` dates it). */
   takenAt: z.number().nullable(),
+  modifiedAt: z.number(),
   faces: z.array(PhotoFaceSchema),
 });
+
+/** Which photos a list holds: a person's, several people's together, or a folder's. */
+export const PhotoSourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('person'), personId: id }).strict(),
+  z.object({ kind: z.literal('together'), personIds: z.array(id).min(1).max(50), only: z.boolean().default(false) }).strict(),
+  z.object({ kind: z.literal('folder'), folder: z.string().min(1).max(API_LIMITS.pathLength) }).strict(),
+]);
+
+export const PhotoCardSchema = z.object({
+  id,
+  path: z.string(),
+  /** EXIF date taken, else the file's modification time. */
+  takenAt: z.number(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  faces: z.number().int().nonnegative(),
+});
+
+export const PhotoTimelineSchema = z.object({
+  total: z.number().int().nonnegative(),
+  first: z.number().nullable(),
+  last: z.number().nullable(),
+  /** Date groups (YYYY-MM-DD), newest first, in list order. */
+  days: z.array(z.object({ day: z.string(), count: z.number().int().positive() })),
+});
+
+export const PhotoFolderSchema = z.object({ folder: z.string(), photos: z.number().int().nonnegative(), faces: z.number().int().nonnegative() });
 
 export const ProjectionMethodSchema = z.enum(['umap', 'tsne']);
 
@@ -255,7 +284,7 @@ export const methods = {
   'library.cancel': method(empty, LibraryStatusSchema, 'ends the run; finished photos are kept'),
   'library.failures': method(z.object(page).strict(), z.object({ total: z.number().int().nonnegative(), failures: z.array(FailureSchema) }), 'files that could not be indexed, with the reason'),
 
-  'people.list': method(z.object({ includeHidden: z.boolean().default(false), search: z.string().max(API_LIMITS.nameLength).optional() }).strict(), z.object({ people: z.array(PersonSummarySchema) }), 'people, largest first'),
+  'people.list': method(z.object({ includeHidden: z.boolean().default(false), search: z.string().max(API_LIMITS.nameLength).optional() }).strict(), z.object({ people: z.array(PersonSummarySchema) }), 'people: named first, then by face count and by their best face'),
   'people.faces': method(z.object({ personId: id, ...page }).strict(), z.object({ person: PersonSummarySchema, total: z.number().int().nonnegative(), faces: z.array(FaceRefSchema) }), "one page of a person's faces"),
   'people.unassigned': method(z.object(page).strict(), z.object({ total: z.number().int().nonnegative(), faces: z.array(UnassignedFaceSchema) }), 'faces waiting for a person, with their closest people'),
   'people.rename': method(z.object({ personId: id, name: z.string().trim().min(1).max(API_LIMITS.nameLength) }).strict(), ok, 'names a person'),
@@ -270,6 +299,9 @@ export const methods = {
   'people.recluster': method(empty, z.object({ people: z.number().int(), assigned: z.number().int(), unassigned: z.number().int() }), 're-groups the faces nobody decided on'),
 
   'photo.get': method(z.object({ photoId: id }).strict(), PhotoDetailSchema, 'a photo with its face boxes and names'),
+  'photos.timeline': method(z.object({ source: PhotoSourceSchema }).strict(), PhotoTimelineSchema, 'how many photos a list holds, its date range and date groups'),
+  'photos.list': method(z.object({ source: PhotoSourceSchema, ...page }).strict(), z.object({ photos: z.array(PhotoCardSchema) }), 'one page of a list of photos, newest first'),
+  'photos.folders': method(empty, z.object({ folders: z.array(PhotoFolderSchema) }), 'every folder holding indexed photos, with photo and face counts'),
   'photo.showInFolder': method(z.object({ photoId: id }).strict(), z.object({ shown: z.boolean(), path: z.string() }), 'reveals the file in the file manager where the host can'),
 
   'map.get': method(z.object({ method: ProjectionMethodSchema.default('umap'), seed: z.number().int().nonnegative().default(1) }).strict(), FaceMapSchema, 'the 2-D map of every face (computed in a worker, then cached; new faces placed by their neighbours): its header'),
@@ -336,6 +368,10 @@ export type Failure = z.output<typeof FailureSchema>;
 export type Settings = z.output<typeof SettingsSchema>;
 export type DoctorReport = z.output<typeof DoctorReportSchema>;
 export type PhotoDetail = z.output<typeof PhotoDetailSchema>;
+export type PhotoSource = z.output<typeof PhotoSourceSchema>;
+export type PhotoCard = z.output<typeof PhotoCardSchema>;
+export type PhotoTimeline = z.output<typeof PhotoTimelineSchema>;
+export type PhotoFolder = z.output<typeof PhotoFolderSchema>;
 export type FaceMap = z.output<typeof FaceMapSchema>;
 export type FaceMapPage = z.output<typeof FaceMapPageSchema>;
 export type VerifyPhoto = z.output<typeof VerifyPhotoSchema>;

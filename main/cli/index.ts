@@ -4,9 +4,13 @@ import { registerEngineCommands, registerEvalVerify } from './commands/engine.ts
 import { registerServe } from './commands/serve.ts';
 import { registerLibraryCommands } from './commands/library.ts';
 import { registerPeopleCommands } from './commands/people.ts';
+import { registerPhotosCommand } from './commands/photos.ts';
 import { registerTrainCommands } from './commands/train.ts';
 import { registerMapCommands } from './commands/map.ts';
 import { CliError } from './output.ts';
+import { exitQuietlyOnClosedPipe, terminalSafe } from './terminal.ts';
+
+exitQuietlyOnClosedPipe();
 
 const program = new Command();
 program
@@ -21,6 +25,7 @@ registerLibraryCommands(program);
 const evalCmd = program.command('eval').description('measure accuracy on labelled photos (see --help of each)');
 registerEvalVerify(evalCmd);
 registerPeopleCommands(program, evalCmd);
+registerPhotosCommand(program);
 registerTrainCommands(program, evalCmd);
 registerMapCommands(program, evalCmd);
 
@@ -29,6 +34,6 @@ try {
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);
   const e = err as Error & { code?: string };
-  console.error(`face-atlas: ${e instanceof CliError || e.name === 'ImageError' ? '' : `${e.name}: `}${e.message}`);
+  console.error(`face-atlas: ${e instanceof CliError || e.name === 'ImageError' ? '' : `${e.name}: `}${terminalSafe(e.message)}`);
   process.exit(1);
 }

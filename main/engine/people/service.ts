@@ -31,11 +31,13 @@ export class PeopleService {
 
   get modelId(): string { return this.ctx.modelId; }
   get threshold(): number { return this.ctx.threshold; }
+  get pairThreshold(): number { return this.ctx.pairThreshold; }
   get assignThreshold(): number { return this.ctx.assignThreshold; }
   get minFaces(): number { return this.ctx.minFaces; }
 
   // Reading
   listPeople(opts: { includeHidden?: boolean; search?: string } = {}): PersonSummary[] { return this.read.listPeople(opts); }
+  person(personId: number): PersonSummary | undefined { return this.read.person(personId); }
   personFaces(personId: number, page: { offset?: number; limit?: number } = {}): { total: number; faces: FaceRef[] } { return this.read.personFaces(personId, page); }
   unassigned(page: { offset?: number; limit?: number } = {}): { total: number; faces: (FaceRef & { suggestions: Suggestion[] })[] } {
     const { total, faces } = this.read.unassignedFaces(page);
