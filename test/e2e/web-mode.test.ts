@@ -286,7 +286,7 @@ describe.skipIf(skip)('web mode in chromium', () => {
 
     await open('#/settings');
     await page.getByRole('button', { name: 'Run doctor' }).click();
-    await page.getByText(/Backend (wasm|cpu|tensorflow)/).waitFor({ timeout: 60_000 });
+    await page.getByText(/Backend (onnxruntime|wasm|cpu|tensorflow)/).waitFor({ timeout: 60_000 });
     await expectNamedControls();
     await screenshot(page, 'settings');
 
