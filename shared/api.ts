@@ -119,6 +119,8 @@ export const LibraryStatusSchema = z.object({
   folders: z.array(FolderSchema),
   progress: IndexProgressSchema,
   stats: CatalogStatsSchema,
+  /** Said once, in the reply to adding a folder that holds system folders (/proc, /sys, /dev): they are skipped. */
+  warning: z.string().optional(),
 });
 
 export const FailureSchema = z.object({ photoId: id, path: z.string(), code: z.string(), message: z.string() });

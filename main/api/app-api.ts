@@ -245,7 +245,8 @@ export function createAppApi(options: AppApiOptions): AppApi {
       if (!photo || photo.width === null || photo.height === null) throw new ApiError('NOT_FOUND', `photo ${photoId} does not exist`);
       const source = photo.status === 'duplicate' && photo.duplicateOf !== null ? photo.duplicateOf : photo.id;
       const names = new Map(catalog.people.all().map((p) => [p.id, p.name]));
-      const faces = catalog.faces.ofPhoto(source).map((f) => {
+      // Ignored faces (strangers, not faces) get no box: the user took them out; the Ignored list brings them back.
+      const faces = catalog.faces.ofPhoto(source).filter((f) => !catalog.ignored.has(f.id)).map((f) => {
         const personId = catalog.people.assignment(f.id)?.personId ?? null;
         return { faceId: f.id, box: f.box, personId, name: personId === null ? null : names.get(personId) ?? null };
       });

@@ -8,6 +8,7 @@ import type { Failure, Folder, IndexProgress, LibraryStatus } from '../../shared
 import { ApiError } from '../../shared/rpc.ts';
 import type { Catalog } from '../engine/library/catalog/catalog.ts';
 import { Indexer } from '../engine/library/indexer/indexer.ts';
+import { systemFoldersInside } from '../engine/library/indexer/scan.ts';
 import type { ThumbnailCache } from '../engine/library/thumbs/thumbnail-cache.ts';
 import type { EngineHolder } from '../engine/face/engine-holder.ts';
 import type { ApiEvents } from './events.ts';
@@ -57,7 +58,12 @@ export class LibraryService {
     this.o.catalog.roots.add(folder);
     this.o.events.emit('library.changed', { reason: 'folder added' });
     this.requestRun();
-    return this.status();
+    const inside = systemFoldersInside(folder);
+    if (!inside.length) return this.status();
+    return {
+      ...this.status(),
+      warning: `${path.resolve(folder)} holds the system folders ${inside.join(', ')}: they are never read. Adding a whole disk indexes every picture on it, programs' images too; a photos folder is usually what you want.`,
+    };
   }
 
   rescan(): LibraryStatus {

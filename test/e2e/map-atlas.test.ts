@@ -265,9 +265,42 @@ describe.skipIf(skip)('the map as a face atlas in chromium', () => {
     await expect.poll(async () => (await data()).highlighted).toBe(String(aliceNow.faceCount));
     expect(chosen.every((f) => api.catalog.people.assignment(f)?.personId === alice.id)).toBe(true);
 
-    await page.getByRole('button', { name: 'Undo' }).click();
+    await page.getByRole('banner').getByRole('button', { name: 'Undo' }).click();
     await expect.poll(() => chosen.map((f) => api.catalog.people.assignment(f)?.personId ?? null)).toEqual(chosen.map((f) => before.get(f)));
     await expect.poll(() => page.getByRole('button', { name: `Show Alice Atlas (${alice.faceCount}) on the map` }).count()).toBe(1);
+
+    // The same face, lassoed again where it is now drawn, then ignored: asked first, then those faces are out of
+    // people and suggestions; undo brings them back.
+    await steadyView();
+    const [x2, y2] = await onPage(map.xy[2 * pick], map.xy[2 * pick + 1]);
+    const lasso2 = Array.from({ length: 8 }, (_, k) => [x2 + 9 * Math.cos((k * Math.PI) / 4), y2 + 9 * Math.sin((k * Math.PI) / 4)]);
+    const inside2 = (px: number, py: number): boolean => {
+      let result = false;
+      for (let a = 0, b = lasso2.length - 1; a < lasso2.length; b = a++) {
+        const [ax, ay] = lasso2[a], [bx, by] = lasso2[b];
+        if (ay > py !== by > py && px < ((bx - ax) * (py - ay)) / (by - ay) + ax) result = !result;
+      }
+      return result;
+    };
+    const ignored: number[] = [];
+    for (let i = 0; i < map.faceIds.length; i++) {
+      const [fx, fy] = await onPage(map.xy[2 * i], map.xy[2 * i + 1]);
+      if (inside2(fx, fy)) ignored.push(map.faceIds[i]);
+    }
+    expect(ignored).toContain(map.faceIds[pick]);
+    if ((await page.getByRole('button', { name: 'Lasso' }).getAttribute('aria-pressed')) !== 'true') await page.getByRole('button', { name: 'Lasso' }).click();
+    await page.mouse.move(lasso2[0][0], lasso2[0][1]);
+    await page.mouse.down();
+    for (const [px, py] of [...lasso2.slice(1), lasso2[0]]) await page.mouse.move(px, py, { steps: 2 });
+    await page.mouse.up();
+    await expect.poll(async () => (await data()).selected).toBe(String(ignored.length));
+    await page.getByRole('button', { name: 'Ignore…' }).click();
+    await page.getByText(`Ignore ${ignored.length} face${ignored.length === 1 ? '' : 's'}?`).waitFor();
+    expect(ignored.some((f) => api.catalog.ignored.has(f))).toBe(false);
+    await page.getByRole('button', { name: 'Ignore', exact: true }).click();
+    await expect.poll(() => ignored.every((f) => api.catalog.ignored.has(f))).toBe(true);
+    await page.getByTestId('toast').getByRole('button', { name: 'Undo' }).click();
+    await expect.poll(() => ignored.some((f) => api.catalog.ignored.has(f))).toBe(false);
     expect(problems).toEqual([]);
   });
 

@@ -273,6 +273,28 @@ describe.skipIf(skip)('photos first, in chromium', () => {
     expect(problems).toEqual([]);
   });
 
+  test('"Ignore this face" in the viewer takes a face out of its person, and undo brings it back', async () => {
+    const { pair } = cast_();
+    const a = pair[0];
+    await page.goto(`${server.url}#/people/${a}`);
+    await tiles(`Photos of ${api.catalog.people.get(a)!.name ?? 'Unnamed'}`).first().click();
+    const box = viewer().locator(`.box[data-person-id="${a}"]`).first();
+    await box.waitFor();
+    const faceId = Number(await box.getAttribute('data-face-id'));
+    await box.click();
+    const panel = viewer().getByRole('dialog', { name: 'Face' });
+    await panel.getByRole('button', { name: 'Ignore this face' }).click();
+    await expect.poll(() => api.catalog.ignored.has(faceId)).toBe(true);
+    expect(api.catalog.people.assignment(faceId)).toBeUndefined();
+    await viewer().getByRole('status').filter({ hasText: 'This face is ignored.' }).waitFor();
+    await expect.poll(() => viewer().locator(`.box[data-face-id="${faceId}"]`).count()).toBe(0);
+    await api.handlers['people.undo']({});
+    expect(api.catalog.ignored.has(faceId)).toBe(false);
+    expect(api.catalog.people.assignment(faceId)?.personId).toBe(a);
+    await page.keyboard.press('Escape');
+    expect(problems).toEqual([]);
+  });
+
   async function expectNamed(): Promise<void> {
     expect(await unnamedControls(page)).toEqual([]);
   }

@@ -48,6 +48,13 @@ export interface ScanOptions {
 /** Kernel and device file systems: walking them finds every file again (/proc/<pid>/cwd, /proc/<pid>/root) or hangs on devices. */
 export const SYSTEM_FOLDERS: readonly string[] = process.platform === 'win32' ? [] : ['/proc', '/sys', '/dev'];
 
+/** The system folders a library folder holds (all of them for `/`): they are never read, and the user should know. */
+export function systemFoldersInside(folder: string): string[] {
+  const abs = path.resolve(folder);
+  const prefix = abs.endsWith(path.sep) ? abs : abs + path.sep;
+  return SYSTEM_FOLDERS.filter((f) => f === abs || f.startsWith(prefix));
+}
+
 async function statOrNull(p: string): Promise<Stats | null> {
   return stat(p).catch(() => null);
 }
