@@ -149,7 +149,7 @@ export class LibraryService {
       });
       try {
         const summary = await indexer.run(this.o.catalog.roots().map((r) => r.path), { signal: abort.signal });
-        const { cancelled: _c, warnings: _w, ...counts } = summary;
+        const { cancelled: _c, warnings: _w, pairedRaw: _p, ...counts } = summary;
         await this.o.afterRun(changed);
         this.setProgress({ ...counts, running: this.rerun });
       } finally {

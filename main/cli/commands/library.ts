@@ -65,6 +65,7 @@ export function registerLibraryCommands(program: Command): void {
         const assigned = await assignPeople(catalog, engine.modelId);
         const line = `indexed ${summary.done} file(s): ${summary.added} added, ${summary.updated} updated, ${summary.moved} moved, ${summary.duplicates} duplicate(s), ${summary.failed} failed, ${summary.retired} retired; ${summary.faces} face(s); ${summary.unchanged} unchanged${summary.cancelled ? ' (cancelled: finished photos are kept)' : ''}`;
         console.log(line);
+        if (summary.pairedRaw.length) console.log(`${summary.pairedRaw.length} RAW file(s) paired with the JPEG or HEIC of the same shot (indexed as that photo)`);
         console.log(assigned.text);
         if (o.json) printJson({ ...summary, people: assigned.result });
         if (o.watch && !interrupted) {

@@ -6,7 +6,10 @@ import { startWorker, workerEntry } from '../workers.ts';
 import { ENGINE_DEFAULTS } from '../../../shared/settings.ts';
 import type { BackendInfo, BackendName } from './backend.ts';
 import type { PhotoAnalyseOptions, WorkerRequest, WorkerResponse, WorkerSetup } from './analyse.ts';
-import { ImageError, type ImageErrorCode } from './decode.ts';
+import { stat } from 'node:fs/promises';
+import { endExifTool } from '../metadata/exiftool.ts';
+import { ImageError, type ImageErrorCode } from './image-error.ts';
+import { isRawName, rawPreview } from './image-source.ts';
 import { MODEL_INFO, type DetectorId, type EmbedderId } from './models.ts';
 import type { PhotoAnalysis } from './types.ts';
 
@@ -148,16 +151,26 @@ export async function createFaceEngine(options: FaceEngineOptions = {}): Promise
     detectorId: setup.detector,
     workers: count,
     backend: backends[0],
-    analyzePhoto(input, opts) {
-      if (closed) return Promise.reject(new EngineError('engine is closed'));
+    async analyzePhoto(input, opts) {
+      if (closed) throw new EngineError('engine is closed');
+      let request: WorkerRequest = { id: nextId++, input, options: { ...options.analyse, ...opts } };
+      if (typeof input === 'string' && isRawName(input)) {
+        // ExifTool runs on this thread only: the worker gets the preview's bytes and the RAW's orientation.
+        const preview = await rawPreview(input).catch(async (err: unknown) => {
+          if (err instanceof ImageError) throw err;
+          await stat(input); // a missing file is NOT_FOUND
+          throw err;
+        });
+        request = { ...request, input: new Uint8Array(preview.jpeg), options: { ...request.options, orientation: preview.orientation } };
+      }
       return new Promise((resolve, reject) => {
-        const request: WorkerRequest = { id: nextId++, input, options: { ...options.analyse, ...opts } };
         queue.push({ resolve, reject, request });
         pump();
       });
     },
     async close() {
       closed = true;
+      await endExifTool();
       for (const p of queue.splice(0)) p.reject(new EngineError('engine closed before the photo was analysed'));
       await Promise.all(slots.map((s) => s.worker?.terminate()));
     },

@@ -45,6 +45,8 @@ export interface IndexWarning {
 
 export interface IndexSummary extends IndexProgress {
   cancelled: boolean;
+  /** RAW files indexed as the JPEG (or HEIC) of the same shot beside them. */
+  pairedRaw: { raw: string; photo: string }[];
   /** Folders not read, folder loops, roots that were not there, thumbnails not written. */
   warnings: IndexWarning[];
 }
@@ -168,7 +170,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
         for (const r of roots) if (!scan.unavailableRoots.some((u) => u.id === r.id)) this.catalog.markRootScanned(r.id, t);
       }
       tracker.counts.phase = cancelled ? 'cancelled' : 'done';
-      const summary = { ...tracker.snapshot(), cancelled, warnings };
+      const summary = { ...tracker.snapshot(), cancelled, warnings, pairedRaw: scan.pairedRaw };
       this.emit('progress', tracker.snapshot());
       return summary;
     } finally {

@@ -14,6 +14,8 @@ export interface ScannedFile {
   rootId: number;
   size: number;
   mtimeMs: number;
+  /** RAW files of the same shot beside this JPEG/HEIC (IMG_1.CR2 for IMG_1.JPG): not indexed on their own. */
+  companions?: string[];
 }
 
 export interface ScanProblem {
@@ -33,9 +35,36 @@ export interface ScanResult {
   folderLoops: ScanProblem[];
   /** Roots that are missing or not folders (an unplugged drive): nothing under them is retired. */
   unavailableRoots: ScanRoot[];
+  /** RAW files that are the same shot as a JPEG or HEIC beside them: the pair counts as one photo, that one. */
+  pairedRaw: { raw: string; photo: string }[];
 }
 
 const extensions = new Set(INDEXER_DEFAULTS.imageExtensions);
+const rawExtensions = new Set(INDEXER_DEFAULTS.rawExtensions);
+/** What a camera or phone writes beside a RAW file of the same shot. */
+const PAIR_EXTENSIONS = new Set(['.jpg', '.jpeg', '.heic', '.heif', '.hif']);
+
+/**
+ * Folds RAW+JPEG pairs of one folder: a RAW file whose name without extension (ignoring case) matches a
+ * JPEG or HEIC's is that photo's companion, not a photo of its own.
+ */
+export function pairRawFiles(files: ScannedFile[]): { photos: ScannedFile[]; paired: { raw: string; photo: string }[] } {
+  const stem = (f: string) => path.join(path.dirname(f), path.basename(f, path.extname(f)).toLowerCase());
+  const developed = new Map<string, ScannedFile>();
+  for (const f of files) if (PAIR_EXTENSIONS.has(path.extname(f.path).toLowerCase()) && !developed.has(stem(f.path))) developed.set(stem(f.path), f);
+  const photos: ScannedFile[] = [];
+  const paired: { raw: string; photo: string }[] = [];
+  for (const f of files) {
+    const partner = rawExtensions.has(path.extname(f.path).toLowerCase()) ? developed.get(stem(f.path)) : undefined;
+    if (!partner) {
+      photos.push(f);
+      continue;
+    }
+    (partner.companions ??= []).push(f.path);
+    paired.push({ raw: f.path, photo: partner.path });
+  }
+  return { photos, paired };
+}
 const skippedFolders = new Set(INDEXER_DEFAULTS.skippedFolderNames);
 
 export function isPhotoName(name: string): boolean {
@@ -57,7 +86,7 @@ export async function scanRoots(
   roots: ScanRoot[],
   opts: { signal?: AbortSignal; onFound?: (found: number) => void } = {},
 ): Promise<ScanResult> {
-  const result: ScanResult = { files: [], fileProblems: [], unreadableFolders: [], folderLoops: [], unavailableRoots: [] };
+  const result: ScanResult = { files: [], fileProblems: [], unreadableFolders: [], folderLoops: [], unavailableRoots: [], pairedRaw: [] };
   const walked = new Set<string>();
   const ordered = [...roots].sort((a, b) => b.path.length - a.path.length || a.path.localeCompare(b.path));
   for (const root of ordered) {
@@ -84,6 +113,7 @@ export async function scanRoots(
       }
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
       const subdirs: string[] = [];
+      const firstOfFolder = result.files.length;
       const candidates = entries.filter((e) => !isSkippedName(e.name) && (e.isDirectory() || e.isSymbolicLink() || isPhotoName(e.name)));
       // Stat in parallel, then decide in name order so the walk (and which of two links to one folder wins) is deterministic.
       const stats = await Promise.all(candidates.map((e) => stat(path.join(dir, e.name)).then((st) => ({ st }), (err: NodeJS.ErrnoException) => ({ err }))));
@@ -115,6 +145,9 @@ export async function scanRoots(
           else problem('NOT_A_FILE', 'not a regular file (pipe, socket or device)');
         }
       });
+      const { photos, paired } = pairRawFiles(result.files.splice(firstOfFolder));
+      result.files.push(...photos);
+      result.pairedRaw.push(...paired);
       // Reverse so the stack pops folders in name order: a deterministic walk.
       stack.push(...subdirs.sort().reverse());
       opts.onFound?.(result.files.length);
