@@ -7,6 +7,7 @@ import { ApiError, type RpcErrorCode } from '../../shared/rpc.ts';
 import { Catalog } from '../engine/library/catalog/catalog.ts';
 import { defaultCacheDir } from '../engine/library/catalog/location.ts';
 import type { FaceEngineOptions } from '../engine/face/engine.ts';
+import { applyImportedNames } from '../engine/people/imported-names.ts';
 import { openPeople } from '../engine/people/open.ts';
 import { PeopleError, type PeopleService } from '../engine/people/service.ts';
 import { ThumbnailCache } from '../engine/library/thumbs/thumbnail-cache.ts';
@@ -100,6 +101,11 @@ export function createAppApi(options: AppApiOptions): AppApi {
     engine,
     events,
     afterRun: async (photoIds) => {
+      // Names other tools wrote as XMP regions become user decisions first, so new faces group around them.
+      if (catalog.xmp.pendingRegions().length) {
+        applyImportedNames(await people());
+        peopleChanged('names imported from XMP');
+      }
       if (catalog.people().length === 0) await peopleJob('recluster');
       else if (photoIds.length) await peopleJob('assignNew', photoIds.flatMap((id) => catalog.facesOfPhoto(id).map((f) => f.id)));
     },

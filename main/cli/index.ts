@@ -6,6 +6,7 @@ import { registerLibraryCommands } from './commands/library.ts';
 import { registerPeopleCommands } from './commands/people.ts';
 import { registerTrainCommands } from './commands/train.ts';
 import { registerMapCommands } from './commands/map.ts';
+import { registerExportCommands } from './commands/export.ts';
 import { CliError } from './output.ts';
 
 const program = new Command();
@@ -18,6 +19,7 @@ program
 registerEngineCommands(program);
 registerServe(program);
 registerLibraryCommands(program);
+registerExportCommands(program);
 const evalCmd = program.command('eval').description('measure accuracy on labelled photos (see --help of each)');
 registerEvalVerify(evalCmd);
 registerPeopleCommands(program, evalCmd);

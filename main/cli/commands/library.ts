@@ -34,15 +34,16 @@ export function registerLibraryCommands(program: Command): void {
     .option('--watch', 'keep running and index new, changed and deleted photos as they appear')
     .option('--no-thumbs', 'do not cut photo and face thumbnails')
     .option('--retry-failed', 'read files that failed before again')
+    .option('--no-xmp', 'do not read face regions (names from digiKam, Lightroom, Picasa...) from XMP in photos and sidecars')
     .option('--json', 'print the run summary as one JSON object')))
-    .action(async (roots: string[], o: DbFlags & EngineFlags & { watch?: boolean; thumbs: boolean; retryFailed?: boolean; json?: boolean }) => {
+    .action(async (roots: string[], o: DbFlags & EngineFlags & { watch?: boolean; thumbs: boolean; retryFailed?: boolean; xmp: boolean; json?: boolean }) => {
       for (const r of roots) if (!existsSync(r)) throw new CliError(`folder not found: ${r}`);
       const { createFaceEngine } = await import('../../engine/face/engine.ts');
       const { Indexer } = await import('../../engine/library/indexer/indexer.ts');
       const { ThumbnailCache } = await import('../../engine/library/thumbs/thumbnail-cache.ts');
       const { catalog, cacheDir } = openCatalog(o, { mustExist: false });
       const engine = await createFaceEngine(engineOptions(o));
-      const indexer = new Indexer({ catalog, analyzer: engine, thumbs: o.thumbs ? new ThumbnailCache(catalog, cacheDir) : null, retryFailed: o.retryFailed });
+      const indexer = new Indexer({ catalog, analyzer: engine, thumbs: o.thumbs ? new ThumbnailCache(catalog, cacheDir) : null, retryFailed: o.retryFailed, readXmp: o.xmp });
       const controller = new AbortController();
       let interrupted = false;
       process.once('SIGINT', () => { interrupted = true; controller.abort(); });
@@ -62,12 +63,18 @@ export function registerLibraryCommands(program: Command): void {
       try {
         const summary = await indexer.run(roots.map((r) => path.resolve(r)), { signal: controller.signal });
         if (tty) process.stderr.write('\n');
+        const imported = await applyImportedNames(catalog, engine.modelId);
         const assigned = await assignPeople(catalog, engine.modelId);
         const line = `indexed ${summary.done} file(s): ${summary.added} added, ${summary.updated} updated, ${summary.moved} moved, ${summary.duplicates} duplicate(s), ${summary.failed} failed, ${summary.retired} retired; ${summary.faces} face(s); ${summary.unchanged} unchanged${summary.cancelled ? ' (cancelled: finished photos are kept)' : ''}`;
         console.log(line);
         if (summary.pairedRaw.length) console.log(`${summary.pairedRaw.length} RAW file(s) paired with the JPEG or HEIC of the same shot (indexed as that photo)`);
+        if (imported.applied + imported.kept + imported.conflicts > 0) {
+          console.log(`XMP names: ${imported.applied} face(s) named (${imported.newPeople} new people), ${imported.kept} kept as decided in FaceAtlas, ${imported.conflicts} conflict(s)`);
+        }
+        const problems = catalog.xmp.problems().length;
+        if (problems) console.log(`${problems} metadata problem(s) (malformed XMP, regions outside the image, sidecars without photo): see "face-atlas errors"`);
         console.log(assigned.text);
-        if (o.json) printJson({ ...summary, people: assigned.result });
+        if (o.json) printJson({ ...summary, xmpNames: imported, metadataProblems: problems, people: assigned.result });
         if (o.watch && !interrupted) {
           const watcher = indexer.watch(roots.map((r) => path.resolve(r)));
           await watcher.ready;
@@ -110,13 +117,23 @@ export function registerLibraryCommands(program: Command): void {
       const { catalog } = openCatalog(o);
       try {
         const failures = catalog.failures().map((f) => ({ path: f.path, code: f.errorCode, message: f.errorMessage }));
-        if (o.json) return printJson({ failures });
+        const metadata = catalog.xmp.problems().map((p) => ({ path: p.path, code: p.code, message: p.message }));
+        if (o.json) return printJson({ failures, metadata });
         if (!failures.length) console.log('no failed files');
         for (const f of failures) console.log(`${f.code}\t${JSON.stringify(f.path)}\t${f.message}`);
+        if (metadata.length) console.log(`metadata problems (the photos themselves were indexed):`);
+        for (const p of metadata) console.log(`${p.code}\t${JSON.stringify(p.path)}\t${p.message}`);
       } finally {
         catalog.close();
       }
     });
+}
+
+/** Names read from XMP regions become user decisions before new faces are grouped around them. */
+async function applyImportedNames(catalog: Catalog, modelId: string) {
+  const { openPeople } = await import('../../engine/people/open.ts');
+  const { applyImportedNames: apply } = await import('../../engine/people/imported-names.ts');
+  return apply(await openPeople(catalog, modelId));
 }
 
 /** After indexing, new faces join people (incremental assignment); new groups become people. */

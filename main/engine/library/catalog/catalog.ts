@@ -27,6 +27,7 @@ import {
   toRoot,
 } from './rows.ts';
 import { migrate } from './schema.ts';
+import { XmpStore } from './xmp-store.ts';
 
 /** Where a file is and what the file system says about it; the key of incremental indexing. */
 export interface PhotoFile {
@@ -61,6 +62,8 @@ export class Catalog {
   readonly db: Database.Database;
   /** Schema version found when the file was opened (0 for a new file). */
   readonly openedAtVersion: number;
+  /** Face regions read from XMP and metadata problems. */
+  readonly xmp: XmpStore;
 
   constructor(file: string = defaultCatalogPath()) {
     this.file = file;
@@ -73,6 +76,7 @@ export class Catalog {
     // The CLI's `status` may read while an index run writes.
     this.db.pragma('busy_timeout = 5000');
     this.openedAtVersion = migrate(this.db);
+    this.xmp = new XmpStore(this.db);
   }
 
   close(): void {

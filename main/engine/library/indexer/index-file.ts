@@ -8,6 +8,7 @@ import { type Analysed, type Failure, type FileOutcome, commitFile, commitUnread
 import { INDEXER_DEFAULTS, type IndexErrorCode } from './constants.ts';
 import { readTakenAt } from './exif.ts';
 import { hashFile } from './hash.ts';
+import { importRegions, type RegionImport } from './xmp-import.ts';
 
 export interface FileContext {
   catalog: Catalog;
@@ -16,6 +17,8 @@ export interface FileContext {
   retryFailed: boolean;
   /** Analyses in progress by content hash, so two copies of one photo are analysed once. */
   inFlight: Map<string, Promise<unknown>>;
+  /** Read face regions from XMP (embedded and sidecars) of every photo analysed. */
+  readXmp: boolean;
 }
 
 export interface FileReport {
@@ -68,7 +71,8 @@ function toFailure(err: unknown): Failure | FileProblem {
 
 const sameStat = (a: Stats, b: Stats): boolean => a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
 
-export async function indexFile(ctx: FileContext, file: string, rootId: number | null): Promise<FileReport> {
+/** `companions`: RAW files of the same shot (their sidecars hold regions for this photo too). */
+export async function indexFile(ctx: FileContext, file: string, rootId: number | null, companions: string[] = []): Promise<FileReport> {
   const { catalog, analyzer } = ctx;
   let photoFile: PhotoFile = { rootId, path: file, size: 0, mtimeMs: 0 };
   try {
@@ -96,7 +100,7 @@ export async function indexFile(ctx: FileContext, file: string, rootId: number |
           await pending.catch(() => undefined);
           continue;
         }
-        const work = analyse(ctx, file);
+        const work = analyse(ctx, file, companions);
         ctx.inFlight.set(hash, work);
         try {
           const r2 = await work;
@@ -123,10 +127,14 @@ export async function indexFile(ctx: FileContext, file: string, rootId: number |
   }
 }
 
-async function analyse(ctx: FileContext, file: string): Promise<Analysed | Failure | FileProblem> {
+async function analyse(ctx: FileContext, file: string, companions: string[]): Promise<Analysed | Failure | FileProblem> {
   try {
     const [analysis, takenAt] = await Promise.all([ctx.analyzer.analyzePhoto(file), readTakenAt(file)]);
-    return { kind: 'analysed', analysis, modelId: ctx.analyzer.modelId, takenAt };
+    const regions = ctx.readXmp
+      ? await importRegions(ctx.analyzer, file, analysis, companions).catch((err: Error): RegionImport => (
+        { regions: [], readPaths: [file], problems: [{ path: file, code: 'XMP_UNREADABLE', message: `face regions could not be read: ${err.message.split('\n')[0]}` }] }))
+      : undefined;
+    return { kind: 'analysed', analysis, modelId: ctx.analyzer.modelId, takenAt, regions };
   } catch (err) {
     return toFailure(err);
   }

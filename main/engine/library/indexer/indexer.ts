@@ -23,6 +23,8 @@ export interface IndexerOptions {
   concurrency?: number;
   /** Read files that failed before again even when they did not change. */
   retryFailed?: boolean;
+  /** Read face regions from XMP (embedded and sidecars); default INDEXER_DEFAULTS.readXmpRegions. */
+  readXmp?: boolean;
 }
 
 export interface IndexRunOptions {
@@ -75,7 +77,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     this.catalog = opts.catalog;
     this.thumbs = opts.thumbs ?? null;
     this.concurrency = Math.max(1, opts.concurrency ?? INDEXER_DEFAULTS.inFlightPerWorker * availableParallelism());
-    this.ctx = { catalog: opts.catalog, analyzer: opts.analyzer, retryFailed: opts.retryFailed ?? false, inFlight: new Map() };
+    this.ctx = { catalog: opts.catalog, analyzer: opts.analyzer, retryFailed: opts.retryFailed ?? false, inFlight: new Map(), readXmp: opts.readXmp ?? INDEXER_DEFAULTS.readXmpRegions };
   }
 
   get paused(): boolean {
@@ -152,7 +154,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
           while (this.pauseGate && !opts.signal?.aborted) await Promise.race([this.pauseGate.promise, aborted(opts.signal)]);
           if (opts.signal?.aborted || next >= work.length) return;
           const item = work[next++];
-          const report = await this.indexOne(item.path, item.rootId, warn);
+          const report = await this.indexOne(item.path, item.rootId, warn, item.companions);
           if (report.outcome === 'vanished') seen.delete(item.path);
           this.count(tracker, report);
           progress();
@@ -168,6 +170,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
         this.retireUnseen(walked.map((r) => r.path), scan, seen, tracker);
         const t = Date.now();
         for (const r of roots) if (!scan.unavailableRoots.some((u) => u.id === r.id)) this.catalog.markRootScanned(r.id, t);
+        this.recordOrphanSidecars(walked.map((r) => r.path), scan, warn);
       }
       tracker.counts.phase = cancelled ? 'cancelled' : 'done';
       const summary = { ...tracker.snapshot(), cancelled, warnings, pairedRaw: scan.pairedRaw };
@@ -215,8 +218,8 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     return best?.id ?? null;
   }
 
-  private async indexOne(file: string, rootId: number | null, warn: (w: IndexWarning) => void): Promise<FileReport> {
-    const report = await indexFile(this.ctx, file, rootId);
+  private async indexOne(file: string, rootId: number | null, warn: (w: IndexWarning) => void, companions?: string[]): Promise<FileReport> {
+    const report = await indexFile(this.ctx, file, rootId, companions);
     if (report.outcome !== 'unchanged') this.emit('file', report);
     if (this.thumbs && report.photoId !== undefined && (report.outcome === 'added' || report.outcome === 'updated')) {
       // Thumbnails are a cache: one that cannot be cut now is cut again when it is first shown.
@@ -226,9 +229,9 @@ export class Indexer extends EventEmitter<IndexerEvents> {
   }
 
   /** Files that are not up to date in the catalog, and the unreadable entries found by the scan. */
-  private pendingWork(scan: ScanResult, tracker: ProgressTracker): { path: string; rootId: number }[] {
+  private pendingWork(scan: ScanResult, tracker: ProgressTracker): { path: string; rootId: number; companions?: string[] }[] {
     const modelId = this.ctx.analyzer.modelId;
-    const work: { path: string; rootId: number }[] = [];
+    const work: { path: string; rootId: number; companions?: string[] }[] = [];
     for (const f of scan.files) {
       const live = this.catalog.livePhotoByPath(f.path);
       const upToDate = live && live.size === f.size && live.mtimeMs === f.mtimeMs && live.rootId === f.rootId;
@@ -254,6 +257,18 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     else if (r.outcome === 'failed') c.failed++;
     else if (r.outcome === 'unchanged' || r.outcome === 'touched') c.unchanged++;
     c.faces += r.faces ?? 0;
+  }
+
+  /** Sidecars without their photo are recorded (their names are not lost: the file stays) and reported. */
+  private recordOrphanSidecars(walkedRoots: string[], scan: ScanResult, warn: (w: IndexWarning) => void): void {
+    const message = 'XMP sidecar without its photo (photo.jpg.xmp or photo.xmp): its face regions are not read; the file is left as it is';
+    this.catalog.transaction(() => {
+      for (const root of walkedRoots) {
+        const under = scan.orphanSidecars.filter((o) => o.path === root || isUnder(o.path, root));
+        this.catalog.xmp.replaceProblemsOfCode('SIDECAR_WITHOUT_PHOTO', root, under.map((o) => ({ path: o.path, message })));
+      }
+    });
+    for (const o of scan.orphanSidecars) warn({ path: o.path, code: 'SIDECAR_WITHOUT_PHOTO', message });
   }
 
   /** Retires what the scan did not see under the walked roots (by path, so photos of nested roots count too). */

@@ -37,12 +37,26 @@ export interface ScanResult {
   unavailableRoots: ScanRoot[];
   /** RAW files that are the same shot as a JPEG or HEIC beside them: the pair counts as one photo, that one. */
   pairedRaw: { raw: string; photo: string }[];
+  /** XMP sidecars with no photo beside them (the photo was deleted or moved without them). */
+  orphanSidecars: { path: string; rootId: number }[];
 }
 
 const extensions = new Set(INDEXER_DEFAULTS.imageExtensions);
 const rawExtensions = new Set(INDEXER_DEFAULTS.rawExtensions);
 /** What a camera or phone writes beside a RAW file of the same shot. */
 const PAIR_EXTENSIONS = new Set(['.jpg', '.jpeg', '.heic', '.heif', '.hif']);
+
+/** Sidecars in a folder's names that belong to no photo there: neither `photo.jpg.xmp` nor `photo.xmp` of one. */
+export function orphanSidecarNames(names: string[]): string[] {
+  const photos = names.filter(isPhotoName);
+  const exact = new Set(photos.map((n) => n.toLowerCase()));
+  const stems = new Set(photos.map((n) => path.basename(n, path.extname(n)).toLowerCase()));
+  return names.filter((n) => {
+    if (path.extname(n).toLowerCase() !== '.xmp') return false;
+    const owner = n.slice(0, -4).toLowerCase();
+    return !exact.has(owner) && !stems.has(owner);
+  });
+}
 
 /**
  * Folds RAW+JPEG pairs of one folder: a RAW file whose name without extension (ignoring case) matches a
@@ -86,7 +100,7 @@ export async function scanRoots(
   roots: ScanRoot[],
   opts: { signal?: AbortSignal; onFound?: (found: number) => void } = {},
 ): Promise<ScanResult> {
-  const result: ScanResult = { files: [], fileProblems: [], unreadableFolders: [], folderLoops: [], unavailableRoots: [], pairedRaw: [] };
+  const result: ScanResult = { files: [], fileProblems: [], unreadableFolders: [], folderLoops: [], unavailableRoots: [], pairedRaw: [], orphanSidecars: [] };
   const walked = new Set<string>();
   const ordered = [...roots].sort((a, b) => b.path.length - a.path.length || a.path.localeCompare(b.path));
   for (const root of ordered) {
@@ -112,6 +126,8 @@ export async function scanRoots(
         continue;
       }
       entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+      const visible = entries.filter((e) => !isSkippedName(e.name) && !e.isDirectory()).map((e) => e.name);
+      for (const name of orphanSidecarNames(visible)) result.orphanSidecars.push({ path: path.join(dir, name), rootId: root.id });
       const subdirs: string[] = [];
       const firstOfFolder = result.files.length;
       const candidates = entries.filter((e) => !isSkippedName(e.name) && (e.isDirectory() || e.isSymbolicLink() || isPhotoName(e.name)));

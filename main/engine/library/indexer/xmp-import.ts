@@ -1,0 +1,70 @@
+// Reads the face regions other tools wrote for a photo (XMP, embedded and sidecars) and ties each to a face
+// of the analysis: the detected face it overlaps, or, for a named region no detection matched, a new face
+// embedded from the region itself (a landmark pass inside the box). Names are applied later, as user
+// decisions, by the people side (main/engine/people/imported-names.ts) from what commit records.
+import { INDEXER_DEFAULTS } from '../../../../shared/settings.ts';
+import type { Box, PhotoAnalysis } from '../../face/types.ts';
+import { readPhotoRegions, type FaceRegion } from '../../metadata/xmp-regions.ts';
+import type { NewRegion } from '../catalog/xmp-store.ts';
+import type { PhotoAnalyzer } from './analyzer.ts';
+import { boxIoU } from './match-faces.ts';
+
+export interface RegionImport {
+  /** One per region read; `faceIndex` points into the analysis' faces (null: no face could be tied to it). */
+  regions: (Omit<NewRegion, 'faceId'> & { faceIndex: number | null })[];
+  problems: { path: string; code: string; message: string }[];
+  /** Files read (the photo and its sidecars): their earlier problems are replaced by these. */
+  readPaths: string[];
+}
+
+const toPixels = (r: FaceRegion, a: PhotoAnalysis): Box => ({ x: r.box.x * a.width, y: r.box.y * a.height, width: r.box.width * a.width, height: r.box.height * a.height });
+
+/** Adds manual faces to `analysis.faces` for named regions that match no detected face. */
+export async function importRegions(analyzer: PhotoAnalyzer, file: string, analysis: PhotoAnalysis, companions: string[] = []): Promise<RegionImport> {
+  const read = await readPhotoRegions(file, analysis, companions);
+  const problems: RegionImport['problems'] = read.problems.map((p) => ({ path: p.source, code: p.code, message: p.message }));
+  const readPaths = [...new Set([file, ...read.regions.map((r) => r.source), ...read.problems.map((p) => p.source)])];
+  const boxes = read.regions.map((r) => toPixels(r, analysis));
+
+  // Greedy one-to-one pairing by descending IoU, as for re-detected faces.
+  const pairs: { i: number; j: number; iou: number }[] = [];
+  boxes.forEach((b, i) => analysis.faces.forEach((f, j) => {
+    const iou = boxIoU(b, f.box);
+    if (iou >= INDEXER_DEFAULTS.xmpRegionMinIoU) pairs.push({ i, j, iou });
+  }));
+  pairs.sort((p, q) => q.iou - p.iou || p.i - q.i);
+  const faceIndex: (number | null)[] = boxes.map(() => null);
+  const taken = new Set<number>();
+  for (const { i, j } of pairs) {
+    if (faceIndex[i] !== null || taken.has(j)) continue;
+    faceIndex[i] = j;
+    taken.add(j);
+  }
+
+  const missing = read.regions.map((r, i) => (r.name && faceIndex[i] === null ? i : -1)).filter((i) => i >= 0);
+  if (missing.length) {
+    try {
+      const manual = await analyzer.analyzePhoto(file, { manualBoxes: missing.map((i) => boxes[i]) });
+      missing.forEach((i, k) => {
+        if (!manual.faces[k]) return;
+        faceIndex[i] = analysis.faces.length;
+        analysis.faces.push(manual.faces[k]);
+      });
+    } catch (err) {
+      problems.push({ path: file, code: 'MANUAL_FACE_FAILED', message: `faces for ${missing.length} named region(s) could not be embedded: ${(err as Error).message}` });
+    }
+  }
+  return {
+    regions: read.regions.map((r, i) => ({
+      faceIndex: faceIndex[i],
+      source: r.source,
+      format: r.format,
+      name: r.name,
+      box: r.box,
+      status: r.name ? 'pending' : 'unnamed',
+      message: r.name && faceIndex[i] === null ? 'no face could be embedded from this region' : null,
+    })),
+    problems,
+    readPaths,
+  };
+}
