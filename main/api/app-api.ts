@@ -7,6 +7,9 @@ import { ApiError, type RpcErrorCode } from '../../shared/rpc.ts';
 import { Catalog } from '../engine/library/catalog/catalog.ts';
 import { defaultCacheDir } from '../engine/library/catalog/location.ts';
 import type { FaceEngineOptions } from '../engine/face/engine.ts';
+import { exportXmpSidecars, photosOfDecisions } from '../engine/library/xmp-sidecars.ts';
+import { addManualFace, ManualFaceError, removeManualFace } from '../engine/library/manual-faces.ts';
+import { endExifTool } from '../engine/metadata/exiftool.ts';
 import { applyImportedNames } from '../engine/people/imported-names.ts';
 import { openPeople } from '../engine/people/open.ts';
 import { PeopleError, type PeopleService } from '../engine/people/service.ts';
@@ -137,9 +140,21 @@ export function createAppApi(options: AppApiOptions): AppApi {
   const ok = { ok: true as const };
   /** A user decision: applied by the people service, then every view is told. */
   const decide = async <T>(reason: string, fn: (service: PeopleService) => T): Promise<T> => {
+    const before = catalog.lastDecision()?.id; // what an undo reverts
     const out = fn(await people());
     peopleChanged(reason);
+    if (settingsStore.get().xmpSidecars) keepSidecars(before, catalog.lastDecision()?.id);
     return out;
+  };
+  /** The opt-in sidecar switch: the photos a decision touched get their sidecars rewritten, in the background. */
+  let sidecarQueue: Promise<unknown> = Promise.resolve();
+  const keepSidecars = (...decisionIds: (number | undefined)[]): void => {
+    const photoIds = photosOfDecisions(catalog, decisionIds);
+    if (!photoIds.length) return;
+    sidecarQueue = sidecarQueue.then(() => exportXmpSidecars(catalog, { photoIds })).then(
+      (r) => r.failed.length && events.emit('library.changed', { reason: `${r.failed.length} XMP sidecar(s) not written: ${r.failed[0].message}` }),
+      (err: Error) => events.emit('library.changed', { reason: `XMP sidecars not written: ${err.message}` }),
+    );
   };
 
   const handlers: ApiHandlers = {
@@ -212,6 +227,17 @@ export function createAppApi(options: AppApiOptions): AppApi {
       });
       return { id: photo.id, path: photo.path, width: photo.width, height: photo.height, takenAt: photo.takenAt, faces };
     },
+    'faces.addManual': async ({ photoId, box, personId }) => {
+      const faceId = await addManualFace(catalog, await engine.get(), photoId, box);
+      if (personId !== undefined) await decide('confirm', (p) => p.confirmFaces([faceId], personId));
+      else peopleChanged('face added');
+      return { faceId };
+    },
+    'faces.removeManual': ({ faceId }) => {
+      removeManualFace(catalog, faceId);
+      peopleChanged('face removed');
+      return ok;
+    },
     'photo.showInFolder': ({ photoId }) => {
       const photo = catalog.photo(photoId);
       if (!photo) throw new ApiError('NOT_FOUND', `photo ${photoId} does not exist`);
@@ -242,7 +268,9 @@ export function createAppApi(options: AppApiOptions): AppApi {
       await library.close();
       await training.close();
       await Promise.allSettled([...runningJobs]);
+      await sidecarQueue;
       await engine.close();
+      await endExifTool();
       catalog.close();
     },
   };
@@ -259,6 +287,7 @@ function withErrorCodes(handlers: ApiHandlers): ApiHandlers {
         return await fn(request);
       } catch (err) {
         if (err instanceof PeopleError) throw new ApiError(PEOPLE_ERROR_CODES[err.code], err.message);
+        if (err instanceof ManualFaceError) throw new ApiError(err.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'SCHEMA', err.message);
         throw err;
       }
     };

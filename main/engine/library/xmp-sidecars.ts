@@ -1,11 +1,10 @@
 // Our names back into the tools people already use: every photo with a named face gets an MWG sidecar
-// (main/engine/metadata/xmp-write.ts); photos are never written. Also the per-library switch that keeps
-// sidecars current after each decision.
+// (main/engine/metadata/xmp-write.ts); photos are never written. Also which photos a decision touched, for
+// the per-library switch that keeps sidecars current after each edit.
 import type { Catalog } from './catalog/catalog.ts';
 import type { NamedFace } from './catalog/xmp-store.ts';
 import { sidecarFor, writeFaceSidecar, type NamedRegion, type SidecarNaming, type SidecarWrite } from '../metadata/xmp-write.ts';
 
-export const KEEP_SIDECARS_SETTING = 'xmp.keepSidecarsUpdated';
 
 export interface ExportOptions {
   dryRun?: boolean;
@@ -50,4 +49,18 @@ export async function exportXmpSidecars(catalog: Catalog, opts: ExportOptions = 
     }
   }
   return result;
+}
+
+/** Photos whose faces a logged decision changed (its snapshot lists them), for updating their sidecars. */
+export function photosOfDecisions(catalog: Catalog, decisionIds: (number | undefined)[]): number[] {
+  const wanted = new Set(decisionIds.filter((id): id is number => id !== undefined));
+  const photos = new Set<number>();
+  for (const d of catalog.decisions<{ assignments?: [number, ...unknown[]][] }>({ includeUndone: true, limit: 50 })) {
+    if (!wanted.has(d.id) || !Array.isArray(d.payload.assignments)) continue;
+    for (const [faceId] of d.payload.assignments) {
+      const f = catalog.face(faceId);
+      if (f) photos.add(f.photoId);
+    }
+  }
+  return [...photos];
 }

@@ -8,6 +8,7 @@
 // which shows as AppliedToDimensions equal to the upright size of a turned photo. Regions here are always
 // returned as fractions of the upright image, the frame faces live in.
 import { existsSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import path from 'node:path';
 import { boxIoU as unitIoU } from '../math/boxes.ts';
 import { exiftool } from './exiftool.ts';
@@ -156,15 +157,54 @@ export function sidecarsOf(photo: string, companions: string[] = []): string[] {
     .map((f) => (existsSync(f) ? f : f.replace(/\.xmp$/, '.XMP')));
 }
 
+/** Namespaces of the region schemas, as they appear in an XMP packet. */
+const REGION_NAMESPACES = ['http://www.metadataworkinggroup.com/schemas/regions/', 'http://ns.microsoft.com/photo/1.2/t/Region'];
+
+/**
+ * Whether a JPEG's metadata segments (everything before the image data) mention a region schema: a cheap
+ * look that spares starting ExifTool for the many photos that hold none. Other formats keep XMP in places
+ * only ExifTool knows (HEIF items, RAW IFDs), so for them the answer is always "maybe".
+ */
+export async function mayHoldEmbeddedRegions(photo: string): Promise<boolean> {
+  if (!/\.jpe?g$/i.test(photo)) return true;
+  const fh = await open(photo, 'r').catch(() => null);
+  if (!fh) return true;
+  try {
+    const head = Buffer.alloc(4);
+    let pos = 2;
+    const soi = Buffer.alloc(2);
+    await fh.read(soi, 0, 2, 0);
+    if (soi[0] !== 0xff || soi[1] !== 0xd8) return true;
+    for (;;) {
+      const { bytesRead } = await fh.read(head, 0, 4, pos);
+      if (bytesRead < 4 || head[0] !== 0xff) return false;
+      const marker = head[1];
+      if (marker === 0xda || marker === 0xd9) return false; // image data: no metadata after this
+      const length = head.readUInt16BE(2);
+      if (marker === 0xe1) {
+        const body = Buffer.alloc(length - 2);
+        await fh.read(body, 0, body.length, pos + 4);
+        const text = body.toString('latin1');
+        if (REGION_NAMESPACES.some((ns) => text.includes(ns))) return true;
+      }
+      pos += 2 + length;
+    }
+  } finally {
+    await fh.close();
+  }
+}
+
 /**
  * Every face region of a photo: its sidecars first (where tools write edits), then its embedded XMP; a region
  * that repeats one already read (IoU above 0.5) is the same face written twice and is dropped.
  */
 export async function readPhotoRegions(photo: string, image: UprightImage, companions: string[] = []): Promise<{ regions: FaceRegion[]; problems: RegionProblem[] }> {
-  const et = await exiftool();
   const regions: FaceRegion[] = [];
   const problems: RegionProblem[] = [];
-  for (const source of [...sidecarsOf(photo, companions), photo]) {
+  const sources = [...sidecarsOf(photo, companions), ...((await mayHoldEmbeddedRegions(photo)) ? [photo] : [])];
+  if (!sources.length) return { regions, problems };
+  const et = await exiftool();
+  for (const source of sources) {
     let tags: Record<string, unknown>;
     try {
       tags = (await et.read(source)) as Record<string, unknown>;

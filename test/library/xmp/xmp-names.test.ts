@@ -8,10 +8,14 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAppApi } from '../../../main/api/app-api.ts';
+import { dispatch } from '../../../shared/rpc.ts';
 import { createFaceEngine, type FaceEngine } from '../../../main/engine/face/engine.ts';
 import { Catalog } from '../../../main/engine/library/catalog/catalog.ts';
 import { Indexer } from '../../../main/engine/library/indexer/indexer.ts';
 import { exportXmpSidecars } from '../../../main/engine/library/xmp-sidecars.ts';
+import { addManualFace, removeManualFace } from '../../../main/engine/library/manual-faces.ts';
+import { l2distance } from '../../../main/engine/face/embed/embedder.ts';
 import { endExifTool, exiftool } from '../../../main/engine/metadata/exiftool.ts';
 import { readPhotoRegions, type FaceRegion } from '../../../main/engine/metadata/xmp-regions.ts';
 import { applyImportedNames } from '../../../main/engine/people/imported-names.ts';
@@ -216,6 +220,59 @@ describe.skipIf(!hasFaces)(`XMP face names in and out${hasFaces ? '' : ` (${noFa
     expect(csv).toHaveLength(3);
     expect(csv[1].endsWith(`,true,${list.person.id},Kit H.`)).toBe(true);
     expect(() => personPhotoList(catalog, 'Nobody At All')).toThrow(/no person named/);
+  });
+
+  it('the opt-in Settings switch keeps sidecars updated after each edit, undo included', async () => {
+    const api = createAppApi({ dbFile: path.join(dir, 'catalog.db'), host: { mode: 'web', version: 'test' } });
+    const call = async (method: string, params: unknown = {}): Promise<any> => {
+      const r = await dispatch(api.handlers, method, params);
+      if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
+      return r.result;
+    };
+    const sidecarNames = async (file: string) => ((await (await exiftool()).read(file)) as { RegionInfo?: { RegionList?: { Name?: string }[] } }).RegionInfo?.RegionList?.map((g) => g.Name);
+    try {
+      const jon = catalog.people().find((p) => p.name === 'Jon Voight')!;
+      expect(await call('settings.get')).toMatchObject({ xmpSidecars: false });
+      await call('people.rename', { personId: jon.id, name: 'Jon V.' });
+      await api.close(); // lets queued work finish
+      expect(readFileSync(at('IMG_0001.xmp')).equals(before.get('IMG_0001.xmp')!)).toBe(true); // off: nothing written
+    } catch (err) {
+      await api.close();
+      throw err;
+    }
+    const api2 = createAppApi({ dbFile: path.join(dir, 'catalog.db'), host: { mode: 'web', version: 'test' } });
+    const call2 = async (method: string, params: unknown = {}): Promise<any> => {
+      const r = await dispatch(api2.handlers, method, params);
+      if (!r.ok) throw new Error(`${method}: ${r.error.code} ${r.error.message}`);
+      return r.result;
+    };
+    try {
+      expect(await call2('settings.set', { xmpSidecars: true })).toMatchObject({ xmpSidecars: true });
+      const jon = catalog.people().find((p) => p.name === 'Jon V.')!;
+      await call2('people.rename', { personId: jon.id, name: 'Jon Voight' });
+      await call2('people.undo');
+    } finally {
+      await api2.close();
+    }
+    // The RAW's Lightroom sidecar is updated in place with the name in force after the undo.
+    expect(await sidecarNames(at('IMG_0001.xmp'))).toEqual(['Jon V.']);
+    expect(((await (await exiftool()).read(at('IMG_0001.xmp'))) as Record<string, unknown>).WhiteBalance).toBe('As Shot');
+    void call;
+  });
+
+  it('a face drawn by hand on a detected face embeds like it; it can be removed again, a detected one cannot', async () => {
+    const p = catalog.livePhotoByPath(at('kit_with_rose.jpg'))!;
+    const detected = catalog.facesOfPhoto(p.id).find((f) => f.source === 'detector' && f.box.x < 200)!; // Rose
+    const b = detected.box;
+    // A looser box than the detector's, as a hand draws it.
+    const faceId = await addManualFace(catalog, engine, p.id, { x: b.x - 0.1 * b.width, y: b.y - 0.1 * b.height, width: 1.2 * b.width, height: 1.2 * b.height });
+    const drawn = catalog.face(faceId)!;
+    expect(drawn.source).toBe('manual');
+    expect(l2distance(drawn.embedding, detected.embedding)).toBeLessThan(0.5);
+    await expect(addManualFace(catalog, engine, p.id, { x: -50, y: -50, width: 40, height: 40 })).rejects.toThrow(/at least 12 px/);
+    expect(() => removeManualFace(catalog, detected.id)).toThrow(/only faces drawn by hand/);
+    removeManualFace(catalog, faceId);
+    expect(catalog.face(faceId)).toBeUndefined();
   });
 
   it('--no-xmp (readXmp: false) reads no region', async () => {

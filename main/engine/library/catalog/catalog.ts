@@ -318,6 +318,16 @@ export class Catalog {
       .run(f.box.x, f.box.y, f.box.width, f.box.height, JSON.stringify(f.landmarks), f.score, f.source, f.quality.size, f.quality.sharpness, f.quality.frontal, embeddingToBlob(f.embedding), f.modelId, detectorId, faceId);
   }
 
+  /** Adds one face to an analysed photo (a face drawn by hand); returns its id. */
+  addFace(photoId: number, f: AnalysedFace, detectorId: string): number {
+    return this.insertFace(photoId, f, detectorId);
+  }
+
+  /** Deletes a face; its assignment and constraints go with it. */
+  deleteFace(faceId: number): void {
+    this.db.prepare('DELETE FROM faces WHERE id = ?').run(faceId);
+  }
+
   face(id: number): Face | undefined {
     const r = this.db.prepare('SELECT * FROM faces WHERE id = ?').get(id) as Row | undefined;
     return r && toFace(r);
