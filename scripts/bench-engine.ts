@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { initBackend, tf } from '../main/engine/face/backend.ts';
-import { l2distance } from '../main/engine/face/embed/embedder.ts';
+import { l2Distance } from '../main/engine/math/vectors.ts';
 import { createFaceEngine } from '../main/engine/face/engine.ts';
 import { crossValidate, identityPairs, listIdentities } from '../main/engine/eval/verify.ts';
 import { loadFaceApi, loadFaceApiNet } from '../main/engine/face/weights/faceapi.ts';
@@ -40,7 +40,7 @@ async function runOurs(): Promise<{ seconds: number; faces: number; stages: Reco
   let faces = 0;
   const t0 = performance.now();
   await Promise.all(photos.map(async (file) => {
-    const r = await engine.analyzePhoto(file, { fallback: 'auto' });
+    const r = await engine.analysePhoto(file, { fallback: 'auto' });
     faces += r.faces.length;
     for (const k of Object.keys(stages) as (keyof typeof stages)[]) stages[k] += r.timings?.[k] ?? 0;
     const m = mainFaceIndex(r.faces, r.width, r.height);
@@ -85,7 +85,7 @@ function accuracy(main: Main) {
     const b = main.get(path.join(facesRoot, p.b.name, String(p.b.image)));
     if (!a || !b) missing++;
     // A pair whose face was not found is answered wrongly, whatever the threshold (NaN: see crossValidate).
-    d.push(a && b ? l2distance(a, b) : NaN);
+    d.push(a && b ? l2Distance(a, b) : NaN);
     s.push(p.same);
     f.push(p.fold);
   }

@@ -50,7 +50,7 @@ async function measureOne(workers: number, library: string): Promise<Measurement
     const catalog = new Catalog(path.join(work, 'catalog.db'));
     const thumbs = withThumbs ? new ThumbnailCache(catalog, path.join(work, 'cache')) : null;
     const concurrency = 2 * workers;
-    const indexer = new Indexer({ catalog, analyzer: engine, thumbs, concurrency });
+    const indexer = new Indexer({ catalog, analyser: engine, thumbs, concurrency });
     const t1 = performance.now();
     const run = await indexer.run([library]);
     const seconds = (performance.now() - t1) / 1000;

@@ -32,7 +32,7 @@ const face = (identity: number): AnalysedFace => {
     embedding: unit(centres[identity].map((x, k) => x + noise[k])), modelId: MODEL, quality: { size: 100, sharpness: 100, frontal: 1 },
   };
 };
-const insert = (prefix: string, i: number, identity: number) => catalog.insertAnalysedPhoto(
+const insert = (prefix: string, i: number, identity: number) => catalog.photos.insertAnalysed(
   { rootId: null, path: `/${prefix}/${i}.jpg`, size: 1, mtimeMs: 1 },
   { contentHash: `${prefix}${i}`, width: 100, height: 100, orientation: 1, takenAt: null },
   { detectorId: 'mtcnn', modelId: MODEL, faces: [face(identity)] },
@@ -46,11 +46,11 @@ const newFaces: number[] = [];
 catalog.transaction(() => { for (let i = 0; i < 1000; i++) newFaces.push(...insert('n', i, i < 800 ? (i * 7) % identities : identities + (i % 200))); });
 const [assigned, assignSeconds] = time(() => people.assignNew(newFaces));
 const correct = newFaces.slice(0, 800).filter((id, i) => {
-  const p = catalog.assignment(id)?.personId;
-  const sameIdentityFace = (catalog.db.prepare(`SELECT f.id FROM faces f JOIN photos ph ON ph.id = f.photo_id WHERE ph.path = ?`).get(`/p/${(i * 7) % identities}.jpg`) as { id: number }).id;
-  return p !== undefined && p === catalog.assignment(sameIdentityFace)?.personId;
+  const p = catalog.people.assignment(id)?.personId;
+  const sameIdentityFace = catalog.faces.ofPhoto(catalog.photos.idByPath(`/p/${(i * 7) % identities}.jpg`)!)[0].id;
+  return p !== undefined && p === catalog.people.assignment(sameIdentityFace)?.personId;
 }).length;
-const strangersLeft = newFaces.slice(800).filter((id) => !catalog.assignment(id)).length;
+const strangersLeft = newFaces.slice(800).filter((id) => !catalog.people.assignment(id)).length;
 catalog.close();
 rmSync(dir, { recursive: true, force: true });
 

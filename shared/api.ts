@@ -2,6 +2,7 @@
 // bridge, the web-mode WebSocket bridge and the renderer's client are all derived from `methods` and
 // `events` below; nothing else declares a channel. Imported by main/ and the renderer: plain data only.
 import { z } from 'zod';
+import { DETECTOR_IDS, EMBEDDER_IDS } from './models.ts';
 
 // ------------------------------------------------------------------ limits of what crosses a bridge
 
@@ -101,8 +102,8 @@ export const LibraryStatusSchema = z.object({
 export const FailureSchema = z.object({ photoId: id, path: z.string(), code: z.string(), message: z.string() });
 
 export const SettingsSchema = z.object({
-  detector: z.enum(['mtcnn', 'ssd']),
-  embedder: z.enum(['mobilefacenet', 'dlib', 'fused']),
+  detector: z.enum(DETECTOR_IDS),
+  embedder: z.enum(EMBEDDER_IDS),
   /** Clustering distance threshold (L2 between unit embeddings); null = the embedding model's calibrated one. */
   threshold: z.number().min(0.05).max(2).nullable(),
   /** A group needs this many faces to become a person; null = the people service's default. */
@@ -260,7 +261,7 @@ export const methods = {
 
   'map.get': method(z.object({ method: ProjectionMethodSchema.default('umap'), seed: z.number().int().nonnegative().default(1) }).strict(), FaceMapSchema, 'the 2-D map of every face (computed in a worker, then cached)'),
 
-  'verify.analyze': method(
+  'verify.analyse': method(
     z.object({
       source: z.discriminatedUnion('kind', [
         z.object({ kind: z.literal('upload'), name: z.string().max(1024), data: z.string().min(1).max(base64Length(API_LIMITS.uploadBytes)) }).strict(),

@@ -1,5 +1,6 @@
 // Every tunable of FaceAtlas in one place, with its unit and how it was chosen.
 // Imported by the engine (main/) and the renderer (settings view), so it holds plain data only.
+import { EMBEDDING_MODEL_IDS as M, type DetectorId, type EmbedderId } from './models.ts';
 
 export const ENGINE_DEFAULTS = {
   /** Longest side (px) an image is shrunk to on load for detection and alignment. 1024 keeps a 40 px
@@ -23,10 +24,10 @@ export const ENGINE_DEFAULTS = {
   flipAverage: true,
   /** Worker threads for inference; 0 = one per core. */
   workers: 0,
-  detector: 'mtcnn' as 'mtcnn' | 'ssd',
+  detector: 'mtcnn' as DetectorId,
   /** Fused MobileFaceNet + dlib: the most accurate on the dev set (README table), same-process speed ratio
    * vs the plain face-api pipeline still above 2x (bench:engine). */
-  embedder: 'fused' as 'mobilefacenet' | 'dlib' | 'fused',
+  embedder: 'fused' as EmbedderId,
 } as const;
 
 export type EngineSettings = {
@@ -40,9 +41,9 @@ export type EngineSettings = {
  * a, b: logistic fit of same-person probability on distance). Re-run and update when the pipeline changes.
  */
 export const VERIFY_CALIBRATION = {
-  'mobilefacenet-192': { threshold: 1.119, a: 30.11, b: -33.99 },
-  'dlib-resnet-128': { threshold: 0.435, a: 66.72, b: -28.81 },
-  'fused-mfn192-dlib128': { threshold: 0.861, a: 40.13, b: -34.42 },
+  [M.mobilefacenet]: { threshold: 1.119, a: 30.11, b: -33.99 },
+  [M.dlib]: { threshold: 0.435, a: 66.72, b: -28.81 },
+  [M.fused]: { threshold: 0.861, a: 40.13, b: -34.42 },
 } as const;
 
 /** MobileFaceNet's weight in the fused embedder (dlib ResNet gets the rest). Dev-set sweep, 10-fold accuracy
@@ -56,10 +57,10 @@ export const FUSION_WEIGHT = 0.5;
  */
 export const CLUSTER_DEFAULTS: Record<string, { threshold: number; assignThreshold: number }> = {
   // Dev set (54 identities + 20 group photos as distractors): t=1.0 BCubed F1 0.989, 1.1 0.994, 1.15 0.992, 1.2 0.933.
-  'mobilefacenet-192': { threshold: 1.1, assignThreshold: 1.05 },
-  'dlib-resnet-128': { threshold: 0.5, assignThreshold: 0.45 },
+  [M.mobilefacenet]: { threshold: 1.1, assignThreshold: 1.05 },
+  [M.dlib]: { threshold: 0.5, assignThreshold: 0.45 },
   // Fused: t=0.7 BCubed F1 0.951, 0.8 0.989 (precision 1.0), 0.85 0.992 (precision 0.97), 0.9 0.942.
-  'fused-mfn192-dlib128': { threshold: 0.8, assignThreshold: 0.77 },
+  [M.fused]: { threshold: 0.8, assignThreshold: 0.77 },
 };
 
 export const PEOPLE_DEFAULTS = {

@@ -4,23 +4,17 @@
 import path from 'node:path';
 import type { ApiHandlers, Settings, Suggestion } from '../../shared/api.ts';
 import { ApiError, type RpcErrorCode } from '../../shared/rpc.ts';
-import { Catalog } from '../engine/library/catalog/catalog.ts';
-import { defaultCacheDir } from '../engine/library/catalog/location.ts';
+import type { Catalog } from '../engine/library/catalog/catalog.ts';
 import type { FaceEngineOptions } from '../engine/face/engine.ts';
+import { Library, type PeopleJob } from '../engine/library/library.ts';
 import { exportXmpSidecars, photosOfDecisions } from '../engine/library/xmp-sidecars.ts';
 import { addManualFace, ManualFaceError, removeManualFace } from '../engine/library/manual-faces.ts';
-import { endExifTool } from '../engine/metadata/exiftool.ts';
-import { applyImportedNames } from '../engine/people/imported-names.ts';
-import { openPeople } from '../engine/people/open.ts';
 import { PeopleError, type PeopleService } from '../engine/people/service.ts';
-import { ThumbnailCache } from '../engine/library/thumbs/thumbnail-cache.ts';
 import { doctorReport } from './doctor.ts';
-import { EngineHolder } from './engine-holder.ts';
 import { ApiEvents } from './events.ts';
 import { FaceMapService } from './face-map.ts';
 import { LibraryService } from './library.ts';
 import type { PeopleJobData, PeopleJobResult } from './people-worker.ts';
-import { SettingsStore } from './settings-store.ts';
 import { thumbnailFile } from './thumbnails.ts';
 import { TrainingService } from './training.ts';
 import { VerifyService } from './verify.ts';
@@ -51,6 +45,8 @@ export interface AppApi {
   readonly handlers: ApiHandlers;
   readonly events: ApiEvents;
   readonly catalog: Catalog;
+  /** The headless library this API composes (catalog, settings, engine, thumbnails, people). */
+  readonly lib: Library;
   readonly library: LibraryService;
   /** Absolute path of a thumbnail inside the cache, or null. */
   thumbnail(kind: ThumbKind, id: number): Promise<string | null>;
@@ -60,38 +56,32 @@ export interface AppApi {
 export function createAppApi(options: AppApiOptions): AppApi {
   if (options.dbFile === ':memory:') throw new Error('createAppApi needs a catalog file (worker threads open it as well)');
   const dbFile = path.resolve(options.dbFile);
-  const cacheDir = path.resolve(options.cacheDir ?? defaultCacheDir(dbFile));
   const host: AppHost = options.host ?? { mode: 'web' };
-  const catalog = new Catalog(dbFile);
-  const settingsStore = new SettingsStore(catalog);
+  const lib = Library.open(dbFile, { cacheDir: options.cacheDir, engine: options.engine });
+  const { catalog, cacheDir, engine, thumbs } = lib;
+  const settingsStore = lib.settings;
   const events = new ApiEvents();
-  const engine = new EngineHolder(settingsStore.get(), options.engine);
-  const thumbs = new ThumbnailCache(catalog, cacheDir);
-  const modelId = (): string => settingsStore.modelId();
+  const modelId = (): string => lib.modelId();
 
-  const peopleOptions = (s: Settings = settingsStore.get()) => ({
-    ...(s.threshold !== null ? { threshold: s.threshold } : {}),
-    ...(s.minFaces !== null ? { minFaces: s.minFaces } : {}),
-  });
   /** The people service in the space of the adopted adapter (if any); re-opened when that space or the settings change. */
-  let peopleReady: Promise<PeopleService> = openPeople(catalog, modelId(), peopleOptions());
+  let peopleReady: Promise<PeopleService> = lib.people();
   peopleReady.catch(() => undefined);
   const people = (): Promise<PeopleService> => peopleReady;
   const reopenPeople = (): void => {
-    peopleReady = openPeople(catalog, modelId(), peopleOptions());
+    peopleReady = lib.people();
     peopleReady.catch(() => undefined);
   };
 
   const peopleChanged = (reason: string): void => events.emit('people.changed', { reason });
   /** Re-clustering and assigning a run's faces build neighbour graphs: on a worker thread with its own connection. */
   const runningJobs = new Set<Promise<unknown>>();
-  const peopleJob = async (job: PeopleJobData['job'], faceIds?: number[]): Promise<PeopleJobResult> => {
-    const running = runWorkerJob<never, PeopleJobResult>('people-worker', { dbFile, job, faceIds, modelId: modelId(), options: peopleOptions() } satisfies PeopleJobData);
+  const peopleJob = async (job: PeopleJob): Promise<PeopleJobResult> => {
+    const running = runWorkerJob<never, PeopleJobResult>('people-worker', { dbFile, job } satisfies PeopleJobData);
     runningJobs.add(running);
     try {
       const result = await running;
       reopenPeople();
-      peopleChanged(job);
+      peopleChanged(job.job);
       return result;
     } finally {
       runningJobs.delete(running);
@@ -105,12 +95,10 @@ export function createAppApi(options: AppApiOptions): AppApi {
     events,
     afterRun: async (photoIds) => {
       // Names other tools wrote as XMP regions become user decisions first, so new faces group around them.
-      if (catalog.xmp.pendingRegions().length) {
-        applyImportedNames(await people());
-        peopleChanged('names imported from XMP');
-      }
-      if (catalog.people().length === 0) await peopleJob('recluster');
-      else if (photoIds.length) await peopleJob('assignNew', photoIds.flatMap((id) => catalog.facesOfPhoto(id).map((f) => f.id)));
+      const imported = await lib.applyImportedNames();
+      if (imported.applied + imported.kept + imported.conflicts > 0) peopleChanged('names imported from XMP');
+      const job = lib.afterIndex(photoIds);
+      if (job) await peopleJob(job);
     },
   });
 
@@ -127,7 +115,7 @@ export function createAppApi(options: AppApiOptions): AppApi {
     modelId,
     regroup: async (reason) => {
       // The adopted head changed the space faces are grouped in: regroup there (decisions stay).
-      await peopleJob('recluster');
+      await peopleJob({ job: 'recluster' });
       peopleChanged(reason);
     },
   });
@@ -140,10 +128,10 @@ export function createAppApi(options: AppApiOptions): AppApi {
   const ok = { ok: true as const };
   /** A user decision: applied by the people service, then every view is told. */
   const decide = async <T>(reason: string, fn: (service: PeopleService) => T): Promise<T> => {
-    const before = catalog.lastDecision()?.id; // what an undo reverts
+    const before = catalog.decisions.last()?.id; // what an undo reverts
     const out = fn(await people());
     peopleChanged(reason);
-    if (settingsStore.get().xmpSidecars) keepSidecars(before, catalog.lastDecision()?.id);
+    if (settingsStore.get().xmpSidecars) keepSidecars(before, catalog.decisions.last()?.id);
     return out;
   };
   /** The opt-in sidecar switch: the photos a decision touched get their sidecars rewritten, in the background. */
@@ -182,7 +170,7 @@ export function createAppApi(options: AppApiOptions): AppApi {
       }
       // A new threshold or minimum regroups the faces nobody decided on, in the background.
       if (changed.some((k) => k === 'threshold' || k === 'minFaces')) {
-        peopleJob('recluster').catch((err: Error) => events.emit('library.changed', { reason: `re-grouping failed: ${err.message}` }));
+        peopleJob({ job: 'recluster' }).catch((err: Error) => events.emit('library.changed', { reason: `re-grouping failed: ${err.message}` }));
       }
       return settings;
     },
@@ -212,17 +200,17 @@ export function createAppApi(options: AppApiOptions): AppApi {
     'people.undo': () => decide('undo', (p) => ({ undone: p.undo()?.undone ?? null })),
     'people.suggestMerges': async ({ personId }) => ({ suggestions: (await people()).suggestMerges(personId) }),
     'people.recluster': async () => {
-      const r = await peopleJob('recluster');
-      return { people: r.people ?? catalog.people().length, assigned: r.assigned, unassigned: r.unassigned };
+      const r = await peopleJob({ job: 'recluster' });
+      return { people: r.people ?? catalog.people.all().length, assigned: r.assigned, unassigned: r.unassigned };
     },
 
     'photo.get': ({ photoId }) => {
-      const photo = catalog.photo(photoId);
+      const photo = catalog.photos.get(photoId);
       if (!photo || photo.width === null || photo.height === null) throw new ApiError('NOT_FOUND', `photo ${photoId} does not exist`);
       const source = photo.status === 'duplicate' && photo.duplicateOf !== null ? photo.duplicateOf : photo.id;
-      const names = new Map(catalog.people().map((p) => [p.id, p.name]));
-      const faces = catalog.facesOfPhoto(source).map((f) => {
-        const personId = catalog.assignment(f.id)?.personId ?? null;
+      const names = new Map(catalog.people.all().map((p) => [p.id, p.name]));
+      const faces = catalog.faces.ofPhoto(source).map((f) => {
+        const personId = catalog.people.assignment(f.id)?.personId ?? null;
         return { faceId: f.id, box: f.box, personId, name: personId === null ? null : names.get(personId) ?? null };
       });
       return { id: photo.id, path: photo.path, width: photo.width, height: photo.height, takenAt: photo.takenAt, faces };
@@ -239,7 +227,7 @@ export function createAppApi(options: AppApiOptions): AppApi {
       return ok;
     },
     'photo.showInFolder': ({ photoId }) => {
-      const photo = catalog.photo(photoId);
+      const photo = catalog.photos.get(photoId);
       if (!photo) throw new ApiError('NOT_FOUND', `photo ${photoId} does not exist`);
       host.showItemInFolder?.(photo.path);
       return { shown: !!host.showItemInFolder, path: photo.path };
@@ -247,7 +235,7 @@ export function createAppApi(options: AppApiOptions): AppApi {
 
     'map.get': ({ method, seed }) => faceMap.get(method, seed, modelId()),
 
-    'verify.analyze': ({ source }) => verify.analyze(source),
+    'verify.analyse': ({ source }) => verify.analyse(source),
     'verify.compare': ({ a, b }) => verify.compare(a, b),
     'verify.whoIs': async (pick) => ({ suggestions: await verify.closestPeople(pick) }),
 
@@ -262,6 +250,7 @@ export function createAppApi(options: AppApiOptions): AppApi {
     handlers: withErrorCodes(handlers),
     events,
     catalog,
+    lib,
     library,
     thumbnail: (kind, id) => thumbnailFile(thumbs, kind, id),
     async close() {
@@ -269,9 +258,7 @@ export function createAppApi(options: AppApiOptions): AppApi {
       await training.close();
       await Promise.allSettled([...runningJobs]);
       await sidecarQueue;
-      await engine.close();
-      await endExifTool();
-      catalog.close();
+      await lib.close();
     },
   };
 }

@@ -15,7 +15,7 @@ export class FaceMapService {
   async get(method: ProjectionMethod, seed: number, modelId: string): Promise<FaceMap> {
     const { faceIds, coordinates, personIds, fromCache } = await libraryMap(this.catalog, this.cacheDir, modelId, method, seed, (fraction) =>
       this.events.emit('map.progress', { method, fraction: Math.min(1, Math.max(0, fraction)) }));
-    const people = this.catalog.people().map((p) => ({ id: p.id, name: p.name }));
+    const people = this.catalog.people.all().map((p) => ({ id: p.id, name: p.name }));
     const x = new Array<number>(faceIds.length);
     const y = new Array<number>(faceIds.length);
     for (let i = 0; i < faceIds.length; i++) {

@@ -9,7 +9,7 @@ import { ApiError } from '../../shared/rpc.ts';
 import type { Catalog } from '../engine/library/catalog/catalog.ts';
 import { Indexer } from '../engine/library/indexer/indexer.ts';
 import type { ThumbnailCache } from '../engine/library/thumbs/thumbnail-cache.ts';
-import type { EngineHolder } from './engine-holder.ts';
+import type { EngineHolder } from '../engine/face/engine-holder.ts';
 import type { ApiEvents } from './events.ts';
 
 export const IDLE_PROGRESS: IndexProgress = {
@@ -54,7 +54,7 @@ export class LibraryService {
     const st = await stat(folder).catch(() => null);
     if (!st) throw new ApiError('NOT_FOUND', `folder not found: ${folder}`);
     if (!st.isDirectory()) throw new ApiError('SCHEMA', `not a folder: ${folder}`);
-    this.o.catalog.addRoot(folder);
+    this.o.catalog.roots.add(folder);
     this.o.events.emit('library.changed', { reason: 'folder added' });
     this.requestRun();
     return this.status();
@@ -86,7 +86,7 @@ export class LibraryService {
   }
 
   failures(offset: number, limit: number): { total: number; failures: Failure[] } {
-    const all = this.o.catalog.failures();
+    const all = this.o.catalog.photos.failures();
     return {
       total: all.length,
       failures: all.slice(offset, offset + limit).map((p) => ({ photoId: p.id, path: p.path, code: p.errorCode ?? 'UNKNOWN', message: p.errorMessage ?? '' })),
@@ -101,18 +101,16 @@ export class LibraryService {
   }
 
   private folders(): Folder[] {
-    const db = this.o.catalog.db;
-    const photos = new Map((db.prepare("SELECT root_id AS id, SUM(status = 'ok') AS ok, SUM(status = 'failed') AS failed FROM photos GROUP BY root_id").all() as { id: number; ok: number; failed: number }[]).map((r) => [r.id, r]));
-    const faces = new Map((db.prepare("SELECT p.root_id AS id, COUNT(*) AS n FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.status = 'ok' GROUP BY p.root_id").all() as { id: number; n: number }[]).map((r) => [r.id, r.n]));
-    return this.o.catalog.roots().map((r) => ({
+    const counts = this.o.catalog.roots.counts();
+    return this.o.catalog.roots.all().map((r) => ({
       id: r.id,
       path: r.path,
       addedAt: r.addedAt,
       lastScanAt: r.lastScanAt,
       available: existsSync(r.path) && statSync(r.path).isDirectory(),
-      photos: photos.get(r.id)?.ok ?? 0,
-      failed: photos.get(r.id)?.failed ?? 0,
-      faces: faces.get(r.id) ?? 0,
+      photos: counts.get(r.id)?.photos ?? 0,
+      failed: counts.get(r.id)?.failed ?? 0,
+      faces: counts.get(r.id)?.faces ?? 0,
     }));
   }
 
@@ -139,7 +137,7 @@ export class LibraryService {
       this.rerun = false;
       this.setProgress({ ...IDLE_PROGRESS, phase: 'scanning', running: true, paused: this.paused });
       const engine = await this.o.engine.get();
-      const indexer = (this.indexer = new Indexer({ catalog: this.o.catalog, analyzer: engine, thumbs: this.o.thumbs }));
+      const indexer = (this.indexer = new Indexer({ catalog: this.o.catalog, analyser: engine, thumbs: this.o.thumbs }));
       const abort = (this.abort = new AbortController());
       if (this.paused) indexer.pause();
       const changed: number[] = [];
@@ -148,7 +146,7 @@ export class LibraryService {
         if (f.photoId !== undefined && (f.outcome === 'added' || f.outcome === 'updated' || f.outcome === 'revived')) changed.push(f.photoId);
       });
       try {
-        const summary = await indexer.run(this.o.catalog.roots().map((r) => r.path), { signal: abort.signal });
+        const summary = await indexer.run(this.o.catalog.roots.all().map((r) => r.path), { signal: abort.signal });
         const { cancelled: _c, warnings: _w, pairedRaw: _p, ...counts } = summary;
         await this.o.afterRun(changed);
         this.setProgress({ ...counts, running: this.rerun });

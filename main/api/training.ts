@@ -30,7 +30,7 @@ export class TrainingService {
   constructor(private readonly o: TrainingOptions) {}
 
   status(): TrainState {
-    return { ...this.state, adoptedAdapterId: this.o.catalog.adoptedAdapter(this.o.modelId())?.id ?? null };
+    return { ...this.state, adoptedAdapterId: this.o.catalog.adapters.adopted(this.o.modelId())?.id ?? null };
   }
 
   start(loss: 'triplet' | 'center', steps?: number): { jobId: string } {
@@ -69,15 +69,15 @@ export class TrainingService {
   async adopt(adapterId: number): Promise<void> {
     if (this.state.running) throw new ApiError('CONFLICT', 'wait for the training run to finish');
     const modelId = this.o.modelId();
-    if (!this.o.catalog.adapters(modelId).some((a) => a.id === adapterId)) throw new ApiError('NOT_FOUND', `adapter ${adapterId} of ${modelId} does not exist`);
-    this.o.catalog.adoptAdapter(modelId, adapterId);
+    if (!this.o.catalog.adapters.list(modelId).some((a) => a.id === adapterId)) throw new ApiError('NOT_FOUND', `adapter ${adapterId} of ${modelId} does not exist`);
+    this.o.catalog.adapters.adopt(modelId, adapterId);
     await this.o.regroup('adapter adopted');
   }
 
   async discard(adapterId: number): Promise<void> {
     const modelId = this.o.modelId();
-    if (this.o.catalog.adoptedAdapter(modelId)?.id === adapterId) {
-      this.o.catalog.adoptAdapter(modelId, null);
+    if (this.o.catalog.adapters.adopted(modelId)?.id === adapterId) {
+      this.o.catalog.adapters.adopt(modelId, null);
       await this.o.regroup('adapter discarded');
     }
     if (this.state.result?.adapterId === adapterId) this.state = { ...this.state, result: null };

@@ -10,7 +10,7 @@ import { decodePhoto, ImageError } from '../engine/face/decode.ts';
 import { mainFaceIndex } from '../engine/face/pipeline.ts';
 import type { Box, FivePoints } from '../engine/face/types.ts';
 import { calibrationFor, compareEmbeddings } from '../engine/face/verify.ts';
-import type { EngineHolder } from './engine-holder.ts';
+import type { EngineHolder } from '../engine/face/engine-holder.ts';
 
 /** Analysed photos kept for compare / whoIs: two per comparison, a few comparisons back. */
 const KEPT_PHOTOS = 16;
@@ -49,8 +49,8 @@ export class VerifyService {
     private readonly whoIs: (embedding: Float32Array, modelId: string) => Promise<Suggestion[]>,
   ) {}
 
-  async analyze(source: VerifySource): Promise<VerifyPhoto> {
-    return source.kind === 'upload' ? this.analyzeUpload(source.name, source.data) : this.analyzeLibraryFace(source.faceId);
+  async analyse(source: VerifySource): Promise<VerifyPhoto> {
+    return source.kind === 'upload' ? this.analyseUpload(source.name, source.data) : this.analyseLibraryFace(source.faceId);
   }
 
   compare(a: { photoKey: string; face: number }, b: { photoKey: string; face: number }): Verdict {
@@ -80,14 +80,14 @@ export class VerifyService {
     return key;
   }
 
-  private async analyzeUpload(name: string, data: string): Promise<VerifyPhoto> {
+  private async analyseUpload(name: string, data: string): Promise<VerifyPhoto> {
     const bytes = Buffer.from(data, 'base64');
     if (bytes.byteLength === 0) throw new ApiError('SCHEMA', 'the photo is empty (or not base64)');
     if (bytes.byteLength > API_LIMITS.uploadBytes) throw new ApiError('SCHEMA', `the photo is larger than ${API_LIMITS.uploadBytes} bytes`);
     const engine = await this.engine.get();
     try {
       // 'auto': a tight face crop (an avatar, a dataset image) still gets a face; a landscape gets none.
-      const [analysis, image] = await Promise.all([engine.analyzePhoto(bytes, { fallback: 'auto' }), decodePhoto(bytes)]);
+      const [analysis, image] = await Promise.all([engine.analysePhoto(bytes, { fallback: 'auto' }), decodePhoto(bytes)]);
       const faces = analysis.faces;
       const crops = await Promise.all(faces.map((f) => cropDataUrl(image, f.landmarks)));
       const photoKey = this.keep({ modelId: engine.modelId, faces: faces.map((f) => ({ box: f.box, landmarks: f.landmarks, score: f.score, embedding: f.embedding })) });
@@ -105,9 +105,9 @@ export class VerifyService {
     }
   }
 
-  private async analyzeLibraryFace(faceId: number): Promise<VerifyPhoto> {
-    const face = this.catalog.face(faceId);
-    const photo = face && this.catalog.photo(face.photoId);
+  private async analyseLibraryFace(faceId: number): Promise<VerifyPhoto> {
+    const face = this.catalog.faces.get(faceId);
+    const photo = face && this.catalog.photos.get(face.photoId);
     if (!face || !photo || photo.width === null || photo.height === null) throw new ApiError('NOT_FOUND', `face ${faceId} does not exist`);
     const image = await decodePhoto(photo.path).catch((err: Error) => {
       throw new ApiError('NOT_FOUND', `the photo of face ${faceId} cannot be read: ${err.message}`);

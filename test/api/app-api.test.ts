@@ -91,36 +91,36 @@ describe.skipIf(!hasFaces)('app API over a real library', () => {
   });
 
   test('Verify compares uploads and library faces, and tells who a dropped face is', async () => {
-    const a = await call('verify.analyze', upload('Mary_Carey/Mary_Carey_0001.jpg'));
-    const b = await call('verify.analyze', upload('Jon_Voight/Jon_Voight_0001.jpg'));
+    const a = await call('verify.analyse', upload('Mary_Carey/Mary_Carey_0001.jpg'));
+    const b = await call('verify.analyse', upload('Jon_Voight/Jon_Voight_0001.jpg'));
     expect(a.faces[a.mainFace].crop).toMatch(/^data:image\/png;base64,/);
     const different = await call('verify.compare', { a: { photoKey: a.photoKey, face: a.mainFace }, b: { photoKey: b.photoKey, face: b.mainFace } });
     expect(different.same).toBe(false);
 
     // The same photo's face from the library: the stored embedding equals the dropped one's.
-    const photo = api.catalog.livePhotoByPath(path.join(tmp, 'photos', 'Mary_Carey', 'Mary_Carey_0001.jpg'))!;
-    const libraryFace = api.catalog.facesOfPhoto(photo.id)[0];
-    const fromLibrary = await call('verify.analyze', { source: { kind: 'face', faceId: libraryFace.id } });
+    const photo = api.catalog.photos.liveByPath(path.join(tmp, 'photos', 'Mary_Carey', 'Mary_Carey_0001.jpg'))!;
+    const libraryFace = api.catalog.faces.ofPhoto(photo.id)[0];
+    const fromLibrary = await call('verify.analyse', { source: { kind: 'face', faceId: libraryFace.id } });
     const same = await call('verify.compare', { a: { photoKey: a.photoKey, face: a.mainFace }, b: { photoKey: fromLibrary.photoKey, face: 0 } });
     expect(same.same).toBe(true);
     expect(same.distance).toBeLessThan(0.05);
     expect(same.probability).toBeGreaterThan(different.probability);
 
     // Who is this: a photo of Mary Carey not in the library points at the person holding her faces.
-    const other = await call('verify.analyze', upload('Mary_Carey/Mary_Carey_0004.jpg'));
+    const other = await call('verify.analyse', upload('Mary_Carey/Mary_Carey_0004.jpg'));
     const who = (await call('verify.whoIs', { photoKey: other.photoKey, face: other.mainFace })).suggestions;
-    expect(who[0].personId).toBe(api.catalog.assignment(libraryFace.id)?.personId);
+    expect(who[0].personId).toBe(api.catalog.people.assignment(libraryFace.id)?.personId);
 
-    await expect(call('verify.analyze', { source: { kind: 'upload', name: 'x.jpg', data: Buffer.from('not an image').toString('base64') } })).rejects.toMatchObject({ code: 'SCHEMA' });
+    await expect(call('verify.analyse', { source: { kind: 'upload', name: 'x.jpg', data: Buffer.from('not an image').toString('base64') } })).rejects.toMatchObject({ code: 'SCHEMA' });
     await expect(call('verify.compare', { a: { photoKey: a.photoKey, face: 9 }, b: { photoKey: b.photoKey, face: 0 } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
   test('the map has every face once, with its person, and comes from the cache the second time', async () => {
     const first = await call('map.get', { method: 'umap' });
-    const faces = api.catalog.liveFaces().map((f) => f.id);
+    const faces = api.catalog.faces.live().map((f) => f.id);
     expect([...first.faceIds].sort((x: number, y: number) => x - y)).toEqual(faces);
     expect(first.x).toHaveLength(faces.length);
-    expect(first.personIds).toEqual(first.faceIds.map((id: number) => api.catalog.assignment(id)?.personId ?? null));
+    expect(first.personIds).toEqual(first.faceIds.map((id: number) => api.catalog.people.assignment(id)?.personId ?? null));
     expect(first.fromCache).toBe(false);
     const second = await call('map.get', { method: 'umap' });
     expect(second.fromCache).toBe(true);
@@ -149,7 +149,7 @@ describe.skipIf(!hasFaces)('app API over a real library', () => {
     expect(state.running).toBe(false);
     expect(state.history.map((h: { step: number }) => h.step)).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
     const adapterId = state.result.adapterId;
-    expect(api.catalog.adapters().map((a) => a.id)).toContain(adapterId);
+    expect(api.catalog.adapters.list().map((a) => a.id)).toContain(adapterId);
     // The guardrail's verdict and what is in use agree.
     expect(state.adoptedAdapterId === adapterId).toBe(state.result.recommended);
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { clusterers, clusterFaces, ConstraintConflictError, type ClusterInput } from '../../main/engine/cluster/index.ts';
 import { bcubedScores } from '../../main/engine/cluster/metrics.ts';
-import { createRng } from '../../main/engine/cluster/random.ts';
+import { createRng } from '../../main/engine/math/random.ts';
 import { syntheticFaces } from './synthetic.ts';
 
 const threshold = 1.0;

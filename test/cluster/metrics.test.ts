@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   bcubedScores,
   clusteringScores,
-  normalizedMutualInformation,
+  normalisedMutualInformation,
   pairwiseScores,
 } from '../../main/engine/cluster/metrics.ts';
 
@@ -28,7 +28,7 @@ describe('clustering metrics on a hand-computed example', () => {
 
   it('NMI: I = ln 2, H(truth) = H(predicted) = ln2/2 + ln3/3 + ln6/6', () => {
     const h = Math.log(2) / 2 + Math.log(3) / 3 + Math.log(6) / 6;
-    expect(normalizedMutualInformation(truth, predicted)).toBeCloseTo(Math.log(2) / h, 12);
+    expect(normalisedMutualInformation(truth, predicted)).toBeCloseTo(Math.log(2) / h, 12);
   });
 
   it('counts each noise face as a cluster of its own', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fitProjection, project, symmetricEigen } from '../../main/engine/cluster/projection.ts';
-import { createRng } from '../../main/engine/cluster/random.ts';
+import { createRng } from '../../main/engine/math/random.ts';
 
 describe('symmetric eigen-decomposition', () => {
   it('satisfies A v = lambda v with orthonormal vectors', () => {

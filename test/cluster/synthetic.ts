@@ -1,5 +1,5 @@
 // Seeded synthetic face embeddings: Gaussian identities on the unit sphere, for tests and the clustering benchmark.
-import { createRng } from '../../main/engine/cluster/random.ts';
+import { createRng } from '../../main/engine/math/random.ts';
 
 export interface SyntheticFaces {
   vectors: Float32Array;

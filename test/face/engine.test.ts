@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../main/engine/face/backend.ts';
 import { analysePhotoFile } from '../../main/engine/face/analyse.ts';
 import { MtcnnDetector } from '../../main/engine/face/detect/mtcnn/detector.ts';
-import { l2distance } from '../../main/engine/face/embed/embedder.ts';
+import { l2Distance } from '../../main/engine/math/vectors.ts';
 import { MobileFaceNetEmbedder } from '../../main/engine/face/embed/mobilefacenet.ts';
 import { createFaceEngine } from '../../main/engine/face/engine.ts';
 import { decodePhoto, ImageError } from '../../main/engine/face/decode.ts';
@@ -72,7 +72,7 @@ describe.skipIf(!hasFaces)(`engine on real photos${hasFaces ? '' : ` (${noFacesR
     for (const f of original.faces) {
       const match = rotated.faces.find((g) => Math.hypot(g.box.x - f.box.x, g.box.y - f.box.y) < 0.1 * f.box.width);
       expect(match, 'a face at the same place').toBeDefined();
-      expect(l2distance(match!.embedding, f.embedding)).toBeLessThan(0.5);
+      expect(l2Distance(match!.embedding, f.embedding)).toBeLessThan(0.5);
     }
   });
 
@@ -86,7 +86,7 @@ describe.skipIf(!hasFaces)(`engine on real photos${hasFaces ? '' : ` (${noFacesR
     for (const [who, files] of Object.entries(people)) for (const f of files) emb.push({ who, v: await mainEmbedding(face(`${who}/${f}`)) });
     const same: number[] = [], diff: number[] = [];
     for (let i = 0; i < emb.length; i++) for (let j = i + 1; j < emb.length; j++) {
-      (emb[i].who === emb[j].who ? same : diff).push(l2distance(emb[i].v, emb[j].v));
+      (emb[i].who === emb[j].who ? same : diff).push(l2Distance(emb[i].v, emb[j].v));
     }
     expect(Math.max(...same)).toBeLessThan(Math.min(...diff));
   });
@@ -119,11 +119,11 @@ describe.skipIf(!hasFaces)(`engine on real photos${hasFaces ? '' : ` (${noFacesR
     const engine = await createFaceEngine({ workers: 2, embedder: 'mobilefacenet' });
     try {
       const file = face('groups/bbt1.jpg');
-      const [pooled, local] = await Promise.all([engine.analyzePhoto(file), analysePhotoFile(file, detector, embedder)]);
+      const [pooled, local] = await Promise.all([engine.analysePhoto(file), analysePhotoFile(file, detector, embedder)]);
       expect(engine.modelId).toBe('mobilefacenet-192');
       expect(pooled.faces).toHaveLength(local.faces.length);
-      pooled.faces.forEach((f, i) => expect(l2distance(f.embedding, local.faces[i].embedding)).toBeLessThan(1e-4));
-      await expect(engine.analyzePhoto(path.join(tmp, 'missing.jpg'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
+      pooled.faces.forEach((f, i) => expect(l2Distance(f.embedding, local.faces[i].embedding)).toBeLessThan(1e-4));
+      await expect(engine.analysePhoto(path.join(tmp, 'missing.jpg'))).rejects.toMatchObject({ code: 'NOT_FOUND' });
     } finally {
       await engine.close();
     }

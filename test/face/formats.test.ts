@@ -10,7 +10,7 @@ import { analysePhotoFile } from '../../main/engine/face/analyse.ts';
 import { initBackend } from '../../main/engine/face/backend.ts';
 import { decodePhoto, ImageError } from '../../main/engine/face/decode.ts';
 import { MtcnnDetector } from '../../main/engine/face/detect/mtcnn/detector.ts';
-import { l2distance } from '../../main/engine/face/embed/embedder.ts';
+import { l2Distance as l2distance } from '../../main/engine/math/vectors.ts';
 import { MobileFaceNetEmbedder } from '../../main/engine/face/embed/mobilefacenet.ts';
 import { isHevcHeif, orient } from '../../main/engine/face/image-source.ts';
 import type { PhotoAnalysis } from '../../main/engine/face/types.ts';

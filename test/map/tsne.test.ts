@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { calibrateRow, jointProbabilities } from '../../main/engine/map/affinities.ts';
 import { exactNeighbours } from '../../main/engine/map/knn.ts';
 import { QuadTree } from '../../main/engine/map/quadtree.ts';
-import { gaussianRandom, seededRandom } from '../../main/engine/map/random.ts';
+import { gaussianRandom, seededRandom } from '../../main/engine/math/random.ts';
 import { BarnesHutTsne, tsneNeighbourCount } from '../../main/engine/map/tsne.ts';
 import { syntheticFaces } from '../../main/engine/map/synthetic-faces.ts';
 

@@ -1,5 +1,6 @@
 // People on real faces: identities come out as people, and every user decision survives a full
 // re-cluster and a re-index; same-photo faces never share a person; undo restores the prior state.
+import { sqlOf } from '../helpers/sql.ts';
 import { copyFileSync, mkdirSync, mkdtempSync, renameSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -26,14 +27,14 @@ describe.skipIf(!hasFaces)(`people${hasFaces ? '' : ` (${noFacesReason})`}`, () 
   let people: PeopleService;
   let indexer: Indexer;
   const personOf = (file: string): number | undefined => {
-    const photo = catalog.livePhotoByPath(path.join(dir, 'lib', file))!;
-    const faces = catalog.facesOfPhoto(photo.id);
+    const photo = catalog.photos.liveByPath(path.join(dir, 'lib', file))!;
+    const faces = catalog.faces.ofPhoto(photo.id);
     const main = faces.sort((a, b) => b.box.width - a.box.width)[0];
-    return catalog.assignment(main.id)?.personId;
+    return catalog.people.assignment(main.id)?.personId;
   };
   const mainFace = (file: string): number => {
-    const photo = catalog.livePhotoByPath(path.join(dir, 'lib', file))!;
-    return catalog.facesOfPhoto(photo.id).sort((a, b) => b.box.width - a.box.width)[0].id;
+    const photo = catalog.photos.liveByPath(path.join(dir, 'lib', file))!;
+    return catalog.faces.ofPhoto(photo.id).sort((a, b) => b.box.width - a.box.width)[0].id;
   };
 
   beforeAll(async () => {
@@ -43,7 +44,7 @@ describe.skipIf(!hasFaces)(`people${hasFaces ? '' : ` (${noFacesReason})`}`, () 
     copyFileSync(face('groups/bbt1.jpg'), path.join(dir, 'lib', 'bbt1.jpg'));
     engine = await createFaceEngine({ workers: 2 });
     catalog = new Catalog(path.join(dir, 'catalog.db'));
-    indexer = new Indexer({ catalog, analyzer: engine });
+    indexer = new Indexer({ catalog, analyser: engine });
     await indexer.run([path.join(dir, 'lib')]);
     people = new PeopleService(catalog, { modelId: engine.modelId });
     people.recluster();
@@ -71,8 +72,8 @@ describe.skipIf(!hasFaces)(`people${hasFaces ? '' : ` (${noFacesReason})`}`, () 
   it('never puts two faces of one photo in the same person, even at a huge threshold', () => {
     const loose = new PeopleService(catalog, { modelId: engine.modelId, threshold: 1.9, assignThreshold: 1.9 });
     loose.recluster();
-    const photo = catalog.livePhotoByPath(path.join(dir, 'lib', 'bbt1.jpg'))!;
-    const persons = catalog.facesOfPhoto(photo.id).map((f) => catalog.assignment(f.id)?.personId).filter((p) => p !== undefined);
+    const photo = catalog.photos.liveByPath(path.join(dir, 'lib', 'bbt1.jpg'))!;
+    const persons = catalog.faces.ofPhoto(photo.id).map((f) => catalog.people.assignment(f.id)?.personId).filter((p) => p !== undefined);
     expect(new Set(persons).size).toBe(persons.length);
     people.recluster();
   });
@@ -95,13 +96,13 @@ describe.skipIf(!hasFaces)(`people${hasFaces ? '' : ` (${noFacesReason})`}`, () 
     people.setCover(mary, cover);
 
     const check = () => {
-      expect(catalog.person(mary)!.name).toBe('Mary Carey');
+      expect(catalog.people.get(mary)!.name).toBe('Mary Carey');
       expect(personOf('Katy_Perry_0003.jpg')).toBe(merged);
       expect(personOf('Human_StockEmotions_A_0002.jpg')).toBe(merged);
-      expect(catalog.person(merged)!.hidden).toBe(true);
-      expect(catalog.assignment(moved)!.personId).toBe(mary);
-      expect(catalog.assignment(rejected)?.personId).not.toBe(jon);
-      expect(catalog.person(mary)!.coverFaceId).toBe(cover);
+      expect(catalog.people.get(merged)!.hidden).toBe(true);
+      expect(catalog.people.assignment(moved)!.personId).toBe(mary);
+      expect(catalog.people.assignment(rejected)?.personId).not.toBe(jon);
+      expect(catalog.people.get(mary)!.coverFaceId).toBe(cover);
       expect(people.listPeople().some((p) => p.id === merged)).toBe(false); // hidden
       expect(people.listPeople({ includeHidden: true }).some((p) => p.id === merged)).toBe(true);
     };
@@ -115,10 +116,10 @@ describe.skipIf(!hasFaces)(`people${hasFaces ? '' : ` (${noFacesReason})`}`, () 
     renameSync(path.join(dir, 'lib', 'Jon_Voight_0002.jpg'), path.join(dir, 'lib', 'renamed jon ü.jpg'));
     await indexer.run([path.join(dir, 'lib')]);
     people.assignNew();
-    expect(catalog.assignment(moved)!.personId).toBe(mary);
+    expect(catalog.people.assignment(moved)!.personId).toBe(mary);
     expect(personOf('renamed jon ü.jpg')).toBe(mary);
     people.recluster();
-    expect(catalog.person(mary)!.name).toBe('Mary Carey');
+    expect(catalog.people.get(mary)!.name).toBe('Mary Carey');
     renameSync(path.join(dir, 'lib', 'renamed jon ü.jpg'), path.join(dir, 'lib', 'Jon_Voight_0002.jpg'));
     await indexer.run([path.join(dir, 'lib')]);
   });
@@ -129,43 +130,43 @@ describe.skipIf(!hasFaces)(`people${hasFaces ? '' : ` (${noFacesReason})`}`, () 
     const mary = personOf('Mary_Carey_0001.jpg')!;
     const jonFaces = people.personFaces(jon).faces.map((f) => f.faceId).sort();
     const maryFaces = people.personFaces(mary).faces.map((f) => f.faceId).sort();
-    const maryName = catalog.person(mary)!.name;
+    const maryName = catalog.people.get(mary)!.name;
 
     people.rename(jon, 'Jon');
     const survivor = people.merge([jon, mary], jon);
-    expect(catalog.person(mary)).toBeUndefined();
+    expect(catalog.people.get(mary)).toBeUndefined();
     const f = jonFaces[0];
     people.rejectFaces([f], survivor);
-    expect(catalog.assignment(f)).toBeUndefined();
+    expect(catalog.people.assignment(f)).toBeUndefined();
 
     expect(people.undo()?.undone).toBe('reject');
-    expect(catalog.assignment(f)?.personId).toBe(survivor);
+    expect(catalog.people.assignment(f)?.personId).toBe(survivor);
     expect(people.undo()?.undone).toBe('merge');
-    expect(catalog.person(mary)!.name).toBe(maryName);
+    expect(catalog.people.get(mary)!.name).toBe(maryName);
     expect(people.personFaces(mary).faces.map((x) => x.faceId).sort()).toEqual(maryFaces);
     expect(people.personFaces(jon).faces.map((x) => x.faceId).sort()).toEqual(jonFaces);
     expect(people.undo()?.undone).toBe('rename');
-    expect(catalog.person(jon)!.name).toBeNull();
+    expect(catalog.people.get(jon)!.name).toBeNull();
   });
 
   it('suggests people for unassigned faces and answers "who is this?"', () => {
     const katyFace = mainFace('Katy_Perry_0004.jpg');
-    const katy = catalog.assignment(katyFace)!.personId;
+    const katy = catalog.people.assignment(katyFace)!.personId;
     people.rejectFaces([katyFace], katy);
     // Rejected from Katy, it is never suggested for Katy again...
     const waiting = people.unassigned().faces.find((x) => x.faceId === katyFace)!;
     expect(waiting.suggestions.every((s) => s.personId !== katy)).toBe(true);
     // ...but the closest person to its embedding is still Katy.
-    expect(people.whoIs(catalog.face(katyFace)!.embedding)[0].personId).toBe(katy);
+    expect(people.whoIs(catalog.faces.get(katyFace)!.embedding)[0].personId).toBe(katy);
     people.undo();
-    expect(catalog.assignment(katyFace)?.personId).toBe(katy);
+    expect(catalog.people.assignment(katyFace)?.personId).toBe(katy);
   });
 
   it('refuses bad decisions clearly', () => {
     expect(() => people.rename(999999, 'x')).toThrow(/does not exist/);
     expect(() => people.merge([1])).toThrow(/at least two/);
-    const photo = catalog.livePhotoByPath(path.join(dir, 'lib', 'bbt1.jpg'))!;
-    const two = catalog.facesOfPhoto(photo.id).slice(0, 2).map((x) => x.id);
+    const photo = catalog.photos.liveByPath(path.join(dir, 'lib', 'bbt1.jpg'))!;
+    const two = catalog.faces.ofPhoto(photo.id).slice(0, 2).map((x) => x.id);
     expect(() => people.moveFaces(two, null)).toThrow(/same photo/);
   });
 
@@ -176,21 +177,21 @@ describe.skipIf(!hasFaces)(`people${hasFaces ? '' : ` (${noFacesReason})`}`, () 
     for (const [who, id] of named) people.rename(id, who.replace(/_/g, ' '));
     const r = await trainOnLibrary(catalog, engine.modelId, { steps: 40, seed: 3 });
     expect(r.people).toBe(new Set(named.values()).size);
-    const stored = catalog.adapters(engine.modelId).find((a) => a.id === r.adapterId)!;
+    const stored = catalog.adapters.list(engine.modelId).find((a) => a.id === r.adapterId)!;
     expect(stored.loss).toBe('triplet');
     expect(stored.weights.byteLength).toBeGreaterThan(0);
     expect(r.report.before.heldOut.verification).toBeGreaterThan(0);
-    expect(catalog.adoptedAdapter(engine.modelId)?.id === r.adapterId).toBe(r.adopted);
+    expect(catalog.adapters.adopted(engine.modelId)?.id === r.adapterId).toBe(r.adopted);
     // Whatever the guardrail decided, re-grouping in the adapted space keeps every decided face and every name.
-    const decided = () => catalog.db.prepare("SELECT face_id, person_id FROM assignments WHERE source = 'user' ORDER BY face_id").all();
-    const namesOf = () => catalog.people().map((p) => [p.id, p.name]);
+    const decided = () => sqlOf(catalog).prepare("SELECT face_id, person_id FROM assignments WHERE source = 'user' ORDER BY face_id").all();
+    const namesOf = () => catalog.people.all().map((p) => [p.id, p.name]);
     const before = { decided: decided(), names: namesOf() };
-    catalog.adoptAdapter(engine.modelId, r.adapterId);
+    catalog.adapters.adopt(engine.modelId, r.adapterId);
     const adapted = await openPeople(catalog, engine.modelId);
     adapted.recluster();
     expect(decided()).toEqual(before.decided);
     expect(namesOf().filter(([, n]) => n !== null)).toEqual(before.names.filter(([, n]) => n !== null));
     expect(before.decided.length).toBeGreaterThanOrEqual(10);
-    catalog.adoptAdapter(engine.modelId, null);
+    catalog.adapters.adopt(engine.modelId, null);
   });
 });

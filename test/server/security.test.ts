@@ -74,7 +74,7 @@ describe('web mode security', () => {
     const photoFile = path.join(tmp, 'photo.png');
     await sharp({ create: { width: 200, height: 160, channels: 3, background: '#c08050' } }).png().toFile(photoFile);
     const landmarks: FivePoints = [[80, 70], [120, 70], [100, 90], [85, 110], [115, 110]];
-    const { faceIds } = api.catalog.insertAnalysedPhoto(
+    const { faceIds } = api.catalog.photos.insertAnalysed(
       { rootId: null, path: photoFile, size: 1, mtimeMs: 1 },
       { contentHash: 'ab'.repeat(32), width: 200, height: 160, orientation: 1, takenAt: null },
       { detectorId: 'mtcnn', modelId: 'mobilefacenet-192', faces: [{ box: { x: 70, y: 50, width: 60, height: 70 }, landmarks, score: 0.99, source: 'detector', embedding: new Float32Array(192).fill(1 / Math.sqrt(192)), modelId: 'mobilefacenet-192', quality: { size: 60, sharpness: 100, frontal: 1 } }] },

@@ -1,9 +1,9 @@
 // The adapter head: identity at start, cheap projection, and a storage round trip the catalog can rely on.
+import { l2NormalisedRows } from '../../main/engine/math/vectors.ts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../main/engine/face/backend.ts';
 import { applyAdapter, deserializeAdapter, initialAdapterWeights, makeAdapter, serializeAdapter, type Adapter, type AdapterKind } from '../../main/engine/train/adapter.ts';
-import { normalizeRows } from '../../main/engine/train/dataset.ts';
-import { normalDeviates, seededRandom } from '../../main/engine/train/random.ts';
+import { normalDeviates, seededRandom } from '../../main/engine/math/random.ts';
 
 beforeAll(async () => {
   await initBackend();
@@ -29,7 +29,7 @@ describe('adapter head', () => {
       const before = tf.memory().numTensors;
       const out = applyAdapter(vectors, freshAdapter(kind, 6));
       expect(tf.memory().numTensors).toBe(before);
-      const expected = normalizeRows(vectors, 6);
+      const expected = l2NormalisedRows(vectors, vectors.length / 6, 6);
       expected.forEach((v, i) => expect(out[i]).toBeCloseTo(v, 5));
     });
   }

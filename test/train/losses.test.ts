@@ -2,9 +2,9 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend, tf } from '../../main/engine/face/backend.ts';
 import { centerLoss, updateCenters } from '../../main/engine/train/center-loss.ts';
-import { l2NormalizeRows, squaredDistanceMatrix } from '../../main/engine/train/distances.ts';
+import { l2NormaliseRows, squaredDistanceMatrix } from '../../main/engine/train/distances.ts';
 import type { TripletSet } from '../../main/engine/train/mining.ts';
-import { seededRandom, normalDeviates } from '../../main/engine/train/random.ts';
+import { seededRandom, normalDeviates } from '../../main/engine/math/random.ts';
 import { tripletActivity, tripletLoss, tripletLossSum } from '../../main/engine/train/triplet-loss.ts';
 import { conv2dSame } from '../../main/engine/train/conv-embedder.ts';
 
@@ -75,10 +75,10 @@ describe('triplet loss (FaceNet eq. 2)', () => {
       [4, 5, 1],
       [5, 4, 2],
     ]);
-    const loss = (e: tf.Tensor2D) => tripletLossSum(l2NormalizeRows(e), set, 1.0);
+    const loss = (e: tf.Tensor2D) => tripletLossSum(l2NormaliseRows(e), set, 1.0);
     const e = tf.tensor2d(values, [6, 3]);
     // Keep away from hinge kinks, where finite differences are not defined.
-    const distances = squaredDistanceMatrix(l2NormalizeRows(e));
+    const distances = squaredDistanceMatrix(l2NormaliseRows(e));
     const hinges = tripletActivity(await distances.data(), 6, set, 1.0).losses;
     expect(hinges.some((h) => h > 0.05)).toBe(true);
     for (let t = 0; t < hinges.length; t++) {
@@ -145,10 +145,10 @@ describe('softmax + center loss (Wen et al. 2016 eq. 1, 2, 5)', () => {
     const centres = normalDeviates(4 * 3, random, 0.3);
     const bias = tf.tensor1d([0.1, -0.2, 0, 0.3]);
     const loss = (x: tf.Tensor, w: tf.Tensor) =>
-      centerLoss(l2NormalizeRows(x as tf.Tensor2D), batchLabels, { weights: w as tf.Tensor2D, bias, scale: 4 }, centres, 0.7).total;
+      centerLoss(l2NormaliseRows(x as tf.Tensor2D), batchLabels, { weights: w as tf.Tensor2D, bias, scale: 4 }, centres, 0.7).total;
     const value = (xv: Float32Array, wv: Float32Array) =>
       tf.tidy(() => {
-        const terms = centerLoss(l2NormalizeRows(tf.tensor2d(xv, [5, 3])), batchLabels, { weights: tf.tensor2d(wv, [3, 4]), bias, scale: 4 }, centres, 0.7);
+        const terms = centerLoss(l2NormaliseRows(tf.tensor2d(xv, [5, 3])), batchLabels, { weights: tf.tensor2d(wv, [3, 4]), bias, scale: 4 }, centres, 0.7);
         return terms.total.dataSync()[0];
       });
     const x = tf.tensor2d(x0, [5, 3]);

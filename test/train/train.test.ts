@@ -4,7 +4,7 @@ import { initBackend, tf } from '../../main/engine/face/backend.ts';
 import { subset } from '../../main/engine/train/dataset.ts';
 import { evalTrain } from '../../main/engine/train/eval-train.ts';
 import { DEFAULT_GUARDRAIL_OPTIONS, decideAdoption, evaluateSplit, splitForGuardrail, trainAndEvaluate } from '../../main/engine/train/guardrail.ts';
-import { seededRandom, shuffleInPlace } from '../../main/engine/train/random.ts';
+import { seededRandom, shuffleInPlace } from '../../main/engine/math/random.ts';
 import { syntheticEmbeddings } from '../../main/engine/train/synthetic.ts';
 import { trainAdapter, type TrainProgress } from '../../main/engine/train/train-adapter.ts';
 

@@ -17,10 +17,13 @@ export interface EngineFlags {
   minFace?: string;
 }
 
-export function addEngineFlags(cmd: Command): Command {
+/** Engine flags; on a library command (`saved`) an absent --detector / --embedder means the library's saved setting. */
+export function addEngineFlags(cmd: Command, { saved = false } = {}): Command {
+  const from = (d: string): string | undefined => (saved ? undefined : d);
+  const said = (): string => (saved ? ' (default: the library\'s saved setting; a new value is saved)' : '');
   return cmd
-    .option('--detector <id>', 'face detector: mtcnn or ssd', ENGINE_DEFAULTS.detector)
-    .option('--embedder <id>', 'embedding model: mobilefacenet or dlib', ENGINE_DEFAULTS.embedder)
+    .option('--detector <id>', `face detector: mtcnn or ssd${said()}`, from(ENGINE_DEFAULTS.detector))
+    .option('--embedder <id>', `embedding model: mobilefacenet, dlib or fused${said()}`, from(ENGINE_DEFAULTS.embedder))
     .option('--workers <n>', 'inference worker threads (default: one per core)')
     .option('--flip', 'average each embedding with its mirror image')
     .option('--min-face <px>', 'smallest face side to detect, in pixels of the shrunk image');
@@ -73,7 +76,7 @@ export function registerEngineCommands(program: Command): void {
       requireFile(image);
       const engine = await createFaceEngine({ ...engineOptions(o), workers: 1 });
       try {
-        const r = await engine.analyzePhoto(image, { fallback: 'auto' });
+        const r = await engine.analysePhoto(image, { fallback: 'auto' });
         const faces = r.faces.map(({ embedding, ...f }) => ({ ...f, embeddingDim: embedding.length }));
         if (o.json) return printJson({ file: image, width: r.width, height: r.height, orientation: r.orientation, detector: r.detectorId, faces });
         console.log(`${image}: ${r.width}x${r.height}, ${faces.length} face(s)`);
@@ -94,7 +97,7 @@ export function registerEngineCommands(program: Command): void {
       requireFile(b);
       const engine = await createFaceEngine({ ...engineOptions(o), workers: 2 });
       try {
-        const [ra, rb] = await Promise.all([engine.analyzePhoto(a, { fallback: 'centre' }), engine.analyzePhoto(b, { fallback: 'centre' })]);
+        const [ra, rb] = await Promise.all([engine.analysePhoto(a, { fallback: 'centre' }), engine.analysePhoto(b, { fallback: 'centre' })]);
         const pick = (r: typeof ra, idx: string | undefined, file: string) => {
           const i = idx !== undefined ? Number(idx) : mainFaceIndex(r.faces, r.width, r.height);
           if (!r.faces[i]) throw new CliError(`${file}: no face #${idx} (found ${r.faces.length})`);

@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { writeFileSync } from 'node:fs';
 import { CliError, printJson } from '../output.ts';
-import { addDbFlag, openCatalog, type DbFlags } from './library.ts';
+import { addDbFlag, openLibrary, type DbFlags } from './library.ts';
 
 export function registerExportCommands(program: Command): void {
   const exp = program.command('export').description('names to XMP sidecars; a person\'s photo list');
@@ -17,8 +17,8 @@ export function registerExportCommands(program: Command): void {
     .action(async (o: DbFlags & { dryRun?: boolean; includeAutomatic?: boolean; sidecarName: string; json?: boolean }) => {
       if (o.sidecarName !== 'ext' && o.sidecarName !== 'base') throw new CliError(`--sidecar-name must be "ext" or "base", not "${o.sidecarName}"`);
       const { exportXmpSidecars } = await import('../../engine/library/xmp-sidecars.ts');
-      const { endExifTool } = await import('../../engine/metadata/exiftool.ts');
-      const { catalog } = openCatalog(o);
+      const lib = openLibrary(o);
+      const { catalog } = lib;
       try {
         const r = await exportXmpSidecars(catalog, { dryRun: o.dryRun, includeAutomatic: o.includeAutomatic, naming: o.sidecarName === 'base' ? 'photo.xmp' : 'photo.ext.xmp' });
         const verb = o.dryRun ? 'would write' : 'wrote';
@@ -29,8 +29,7 @@ export function registerExportCommands(program: Command): void {
         if (o.json) printJson({ dryRun: !!o.dryRun, sidecars: r.written, failed: r.failed });
         if (r.failed.length) process.exitCode = 1;
       } finally {
-        await endExifTool();
-        catalog.close();
+        await lib.close(); // ends ExifTool too
       }
     });
 
@@ -42,8 +41,9 @@ export function registerExportCommands(program: Command): void {
     .action(async (person: string, o: DbFlags & { format: string; out?: string }) => {
       if (o.format !== 'csv' && o.format !== 'json') throw new CliError(`--format must be csv or json, not "${o.format}"`);
       const { personPhotoList, photoListCsv } = await import('../../engine/people/photo-list.ts');
-      const { catalog } = openCatalog(o);
+      const lib = openLibrary(o);
       try {
+        const { catalog } = lib;
         const list = personPhotoList(catalog, person);
         const text = o.format === 'json' ? `${JSON.stringify(list)}\n` : photoListCsv(list);
         if (o.out) {
@@ -51,7 +51,7 @@ export function registerExportCommands(program: Command): void {
           console.log(`${list.photos.length} photo(s) of ${list.person.name ?? `person ${list.person.id}`} written to ${o.out}`);
         } else process.stdout.write(text);
       } finally {
-        catalog.close();
+        await lib.close();
       }
     });
 }

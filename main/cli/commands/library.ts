@@ -2,8 +2,9 @@
 import type { Command } from 'commander';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { Catalog } from '../../engine/library/catalog/catalog.ts';
-import { defaultCacheDir, defaultCatalogPath } from '../../engine/library/catalog/location.ts';
+import { defaultCatalogPath } from '../../engine/library/catalog/location.ts';
+import { Library } from '../../engine/library/library.ts';
+import type { FaceEngineOptions } from '../../engine/face/engine.ts';
 import { CliError, printJson } from '../output.ts';
 import { addEngineFlags, engineOptions, type EngineFlags } from './engine.ts';
 
@@ -15,11 +16,21 @@ export function addDbFlag(cmd: Command): Command {
   return cmd.option('--db <file>', 'catalog file (default: the app-data folder)');
 }
 
-export function openCatalog(flags: DbFlags, { mustExist = true } = {}): { catalog: Catalog; file: string; cacheDir: string } {
+/** Opens the library at --db (default: the app-data catalog); read commands need it to exist already. */
+export function openLibrary(flags: DbFlags, { mustExist = true, engine }: { mustExist?: boolean; engine?: FaceEngineOptions } = {}): Library {
   const file = path.resolve(flags.db ?? defaultCatalogPath());
   if (mustExist && !existsSync(file)) throw new CliError(`no catalog at ${file}: run "face-atlas index ROOT" first`);
   mkdirSync(path.dirname(file), { recursive: true });
-  return { catalog: new Catalog(file), file, cacheDir: defaultCacheDir(file) };
+  return Library.open(file, { engine });
+}
+
+/** The library's embedding model, when it has faces of it (commands that group, map or train need some). */
+export function libraryModelWithFaces(lib: Library): string {
+  const modelId = lib.modelId();
+  if (lib.catalog.faces.countLive(modelId) > 0) return modelId;
+  const other = lib.catalog.faces.commonModel();
+  if (!other) throw new CliError('the catalog has no faces yet: run "face-atlas index ROOT" first');
+  throw new CliError(`the library's settings name the ${modelId} embedding, but its faces are of ${other}: run "face-atlas index" again, or "face-atlas settings set embedder ..."`);
 }
 
 function fmtEta(s: number | null): string {
@@ -35,15 +46,22 @@ export function registerLibraryCommands(program: Command): void {
     .option('--no-thumbs', 'do not cut photo and face thumbnails')
     .option('--retry-failed', 'read files that failed before again')
     .option('--no-xmp', 'do not read face regions (names from digiKam, Lightroom, Picasa...) from XMP in photos and sidecars')
-    .option('--json', 'print the run summary as one JSON object')))
+    .option('--json', 'print the run summary as one JSON object')), { saved: true })
     .action(async (roots: string[], o: DbFlags & EngineFlags & { watch?: boolean; thumbs: boolean; retryFailed?: boolean; xmp: boolean; json?: boolean }) => {
       for (const r of roots) if (!existsSync(r)) throw new CliError(`folder not found: ${r}`);
-      const { createFaceEngine } = await import('../../engine/face/engine.ts');
       const { Indexer } = await import('../../engine/library/indexer/indexer.ts');
-      const { ThumbnailCache } = await import('../../engine/library/thumbs/thumbnail-cache.ts');
-      const { catalog, cacheDir } = openCatalog(o, { mustExist: false });
-      const engine = await createFaceEngine(engineOptions(o));
-      const indexer = new Indexer({ catalog, analyzer: engine, thumbs: o.thumbs ? new ThumbnailCache(catalog, cacheDir) : null, retryFailed: o.retryFailed, readXmp: o.xmp });
+      // The saved settings apply; --detector / --embedder change the library's settings (its faces are then of
+      // that model, as when the app's Settings change them); --workers and the analysis flags are for this run.
+      const { detector, embedder, ...runOnly } = engineOptions(o);
+      const lib = openLibrary(o, { mustExist: false, engine: runOnly });
+      const { catalog } = lib;
+      const changed = lib.settings.set({ ...(detector ? { detector } : {}), ...(embedder ? { embedder } : {}) }).changed;
+      if (changed.length) {
+        await lib.engine.configure(lib.settings.get());
+        console.error(`settings: ${changed.map((k) => `${k} = ${lib.settings.get()[k]}`).join(', ')} (saved in the catalog)`);
+      }
+      const engine = await lib.engine.get();
+      const indexer = new Indexer({ catalog, analyser: engine, thumbs: o.thumbs ? lib.thumbs : null, retryFailed: o.retryFailed, readXmp: o.xmp });
       const controller = new AbortController();
       let interrupted = false;
       process.once('SIGINT', () => { interrupted = true; controller.abort(); });
@@ -59,12 +77,16 @@ export function registerLibraryCommands(program: Command): void {
           process.stderr.write(`${text}\n`);
         }
       });
+      const changedPhotoIds: number[] = [];
+      indexer.on('file', (f) => {
+        if (f.photoId !== undefined && (f.outcome === 'added' || f.outcome === 'updated' || f.outcome === 'revived')) changedPhotoIds.push(f.photoId);
+      });
       indexer.on('warning', (w) => process.stderr.write(`${tty ? '\n' : ''}warning: ${w.code} ${w.path}: ${w.message}\n`));
       try {
         const summary = await indexer.run(roots.map((r) => path.resolve(r)), { signal: controller.signal });
         if (tty) process.stderr.write('\n');
-        const imported = await applyImportedNames(catalog, engine.modelId);
-        const assigned = await assignPeople(catalog, engine.modelId);
+        const imported = await lib.applyImportedNames();
+        const assigned = await assignPeople(lib, changedPhotoIds);
         const line = `indexed ${summary.done} file(s): ${summary.added} added, ${summary.updated} updated, ${summary.moved} moved, ${summary.duplicates} duplicate(s), ${summary.failed} failed, ${summary.retired} retired; ${summary.faces} face(s); ${summary.unchanged} unchanged${summary.cancelled ? ' (cancelled: finished photos are kept)' : ''}`;
         console.log(line);
         if (summary.pairedRaw.length) console.log(`${summary.pairedRaw.length} RAW file(s) paired with the JPEG or HEIC of the same shot (indexed as that photo)`);
@@ -84,8 +106,7 @@ export function registerLibraryCommands(program: Command): void {
           await watcher.close();
         }
       } finally {
-        await engine.close();
-        catalog.close();
+        await lib.close();
       }
     });
 
@@ -93,11 +114,12 @@ export function registerLibraryCommands(program: Command): void {
     .command('status')
     .description('counts of photos, faces, failures and people in the catalog')
     .option('--json', 'print one JSON object'))
-    .action((o: DbFlags & { json?: boolean }) => {
-      const { catalog, file } = openCatalog(o);
+    .action(async (o: DbFlags & { json?: boolean }) => {
+      const lib = openLibrary(o);
+      const { catalog, file } = lib;
       try {
         const stats = catalog.stats();
-        const failures = catalog.failures();
+        const failures = catalog.photos.failures();
         const reasons: Record<string, number> = {};
         for (const f of failures) reasons[f.errorCode ?? 'UNKNOWN'] = (reasons[f.errorCode ?? 'UNKNOWN'] ?? 0) + 1;
         if (o.json) return printJson({ ...stats, failureReasons: reasons, catalog: file });
@@ -105,7 +127,7 @@ export function registerLibraryCommands(program: Command): void {
         console.log(`${stats.photos} photos, ${stats.faces} faces, ${stats.people} people, ${stats.failed} failed, ${stats.retired} retired, ${stats.duplicates} duplicates`);
         for (const [code, n] of Object.entries(reasons)) console.log(`  failed: ${n} x ${code}`);
       } finally {
-        catalog.close();
+        await lib.close();
       }
     });
 
@@ -113,10 +135,11 @@ export function registerLibraryCommands(program: Command): void {
     .command('errors')
     .description('every file that could not be indexed, with its reason')
     .option('--json', 'print one JSON object'))
-    .action((o: DbFlags & { json?: boolean }) => {
-      const { catalog } = openCatalog(o);
+    .action(async (o: DbFlags & { json?: boolean }) => {
+      const lib = openLibrary(o);
+      const { catalog } = lib;
       try {
-        const failures = catalog.failures().map((f) => ({ path: f.path, code: f.errorCode, message: f.errorMessage }));
+        const failures = catalog.photos.failures().map((f) => ({ path: f.path, code: f.errorCode, message: f.errorMessage }));
         const metadata = catalog.xmp.problems().map((p) => ({ path: p.path, code: p.code, message: p.message }));
         if (o.json) return printJson({ failures, metadata });
         if (!failures.length) console.log('no failed files');
@@ -124,21 +147,15 @@ export function registerLibraryCommands(program: Command): void {
         if (metadata.length) console.log(`metadata problems (the photos themselves were indexed):`);
         for (const p of metadata) console.log(`${p.code}\t${JSON.stringify(p.path)}\t${p.message}`);
       } finally {
-        catalog.close();
+        await lib.close();
       }
     });
 }
 
-/** Names read from XMP regions become user decisions before new faces are grouped around them. */
-async function applyImportedNames(catalog: Catalog, modelId: string) {
-  const { openPeople } = await import('../../engine/people/open.ts');
-  const { applyImportedNames: apply } = await import('../../engine/people/imported-names.ts');
-  return apply(await openPeople(catalog, modelId));
-}
-
-/** After indexing, new faces join people (incremental assignment); new groups become people. */
-async function assignPeople(catalog: Catalog, modelId: string): Promise<{ text: string; result: unknown }> {
-  const { openPeople } = await import('../../engine/people/open.ts');
-  const result = (await openPeople(catalog, modelId)).assignNew();
-  return { text: `people: ${result.assigned} face(s) assigned (${result.people} new people), ${result.unassigned} waiting`, result };
+/** After indexing, the library's after-index policy: new faces join people, new groups become people. */
+async function assignPeople(lib: Library, changedPhotoIds: number[]): Promise<{ text: string; result: unknown }> {
+  const job = lib.afterIndex(changedPhotoIds);
+  if (!job) return { text: 'people: no new faces', result: { assigned: 0, unassigned: 0, people: 0 } };
+  const result = await lib.runPeopleJob(job);
+  return { text: `people: ${result.assigned} face(s) assigned${job.job === 'recluster' ? ` (${result.people} people)` : ''}, ${result.unassigned} waiting (threshold ${result.threshold})`, result };
 }

@@ -3,8 +3,7 @@ import type { Command } from 'commander';
 import { existsSync, writeFileSync } from 'node:fs';
 import { CliError, printJson, progressLine } from '../output.ts';
 import { addEngineFlags, engineOptions, type EngineFlags } from './engine.ts';
-import { addDbFlag, openCatalog, type DbFlags } from './library.ts';
-import { catalogModel } from './people.ts';
+import { addDbFlag, libraryModelWithFaces, openLibrary, type DbFlags } from './library.ts';
 
 type Method = 'umap' | 'tsne';
 
@@ -22,17 +21,18 @@ export function registerMapCommands(program: Command, evalCmd: Command): void {
     .option('--json', 'print a summary as one JSON object'))
     .action(async (o: DbFlags & { method: string; seed: string; out?: string; json?: boolean }) => {
       checkMethod(o.method);
-      const { catalog, cacheDir } = openCatalog(o);
+      const lib = openLibrary(o);
+      const { catalog, cacheDir } = lib;
       try {
         const { libraryMap } = await import('../../engine/map/library-map.ts');
-        const modelId = catalogModel(catalog.db);
-        const count = (catalog.db.prepare(`SELECT COUNT(*) AS n FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.status = 'ok' AND f.model_id = ?`).get(modelId) as { n: number }).n;
+        const modelId = libraryModelWithFaces(lib);
+        const count = catalog.faces.countLive(modelId);
         if (count < 3) throw new CliError(`the catalog has ${count} face(s): too few to map`);
         const bar = progressLine(o.method);
         const started = performance.now();
         const map = await libraryMap(catalog, cacheDir, modelId, o.method, Number(o.seed), (p) => bar(Math.round(p * 100), 100));
         const faces = map.faceIds;
-        const names = new Map(catalog.people().map((p) => [p.id, p.name]));
+        const names = new Map(catalog.people.all().map((p) => [p.id, p.name]));
         const points = faces.map((faceId, i) => {
           const personId = map.personIds[i];
           return { faceId, personId, name: personId === null ? null : names.get(personId) ?? null, x: map.coordinates[2 * i], y: map.coordinates[2 * i + 1] };
@@ -43,7 +43,7 @@ export function registerMapCommands(program: Command, evalCmd: Command): void {
         if (o.json) return printJson(summary);
         console.log(`${o.method} map of ${faces.length} faces ${map.fromCache ? '(from cache)' : `in ${summary.seconds.toFixed(1)} s`}${o.out ? ` -> ${o.out}` : ''}`);
       } finally {
-        catalog.close();
+        await lib.close();
       }
     });
 

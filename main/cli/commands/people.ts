@@ -2,10 +2,9 @@
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { CLUSTER_DEFAULTS } from '../../../shared/settings.ts';
-import { openPeople } from '../../engine/people/open.ts';
 import { CliError, pct, printJson, progressLine } from '../output.ts';
 import { addEngineFlags, engineOptions, type EngineFlags } from './engine.ts';
-import { addDbFlag, openCatalog, type DbFlags } from './library.ts';
+import { addDbFlag, libraryModelWithFaces, openLibrary, type DbFlags } from './library.ts';
 
 interface ClusterFlags {
   threshold?: string;
@@ -19,13 +18,6 @@ function peopleOptions(o: ClusterFlags & { modelId?: string }) {
   };
 }
 
-/** The embedding model of the catalog's faces (the most common one when several were used). */
-export function catalogModel(db: import('better-sqlite3').Database): string {
-  const r = db.prepare('SELECT model_id AS m, COUNT(*) AS n FROM faces GROUP BY model_id ORDER BY n DESC LIMIT 1').get() as { m: string } | undefined;
-  if (!r) throw new CliError('the catalog has no faces yet: run "face-atlas index ROOT" first');
-  return r.m;
-}
-
 export function registerPeopleCommands(program: Command, evalCmd: Command): void {
   addDbFlag(program
     .command('cluster')
@@ -34,14 +26,16 @@ export function registerPeopleCommands(program: Command, evalCmd: Command): void
     .option('--min-faces <n>', 'smallest group shown as a person')
     .option('--json', 'print one JSON object'))
     .action(async (o: DbFlags & ClusterFlags & { json?: boolean }) => {
-      const { catalog } = openCatalog(o);
+      const lib = openLibrary(o);
       try {
-        const people = await openPeople(catalog, catalogModel(catalog.db), peopleOptions(o));
+        libraryModelWithFaces(lib);
+        // A --threshold / --min-faces flag wins for this run; otherwise what the library's settings saved.
+        const people = await lib.people(peopleOptions(o));
         const r = people.recluster();
         if (o.json) return printJson({ ...r, threshold: people.threshold, modelId: people.modelId });
         console.log(`${r.people} people; ${r.assigned} face(s) grouped automatically, ${r.unassigned} unassigned (threshold ${people.threshold}, ${people.modelId})`);
       } finally {
-        catalog.close();
+        await lib.close();
       }
     });
 
@@ -52,16 +46,17 @@ export function registerPeopleCommands(program: Command, evalCmd: Command): void
     .option('--search <text>', 'only names containing text')
     .option('--json', 'print one JSON object'))
     .action(async (o: DbFlags & { hidden?: boolean; search?: string; json?: boolean }) => {
-      const { catalog } = openCatalog(o);
+      const lib = openLibrary(o);
       try {
-        const people = await openPeople(catalog, catalogModel(catalog.db));
+        libraryModelWithFaces(lib);
+        const people = await lib.people();
         const list = people.listPeople({ includeHidden: o.hidden, search: o.search });
         const unassigned = people.unassigned({ limit: 0 }).total;
         if (o.json) return printJson({ people: list, unassigned });
         for (const p of list) console.log(`${String(p.id).padStart(5)}  ${(p.name ?? 'Unnamed').padEnd(28)} ${String(p.faceCount).padStart(5)} face(s)${p.hidden ? ' (hidden)' : ''}`);
         console.log(`${list.length} people, ${unassigned} unassigned face(s)`);
       } finally {
-        catalog.close();
+        await lib.close();
       }
     });
 

@@ -3,8 +3,7 @@ import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { CliError, pct, printJson, progressLine } from '../output.ts';
 import { addEngineFlags, engineOptions, type EngineFlags } from './engine.ts';
-import { addDbFlag, openCatalog, type DbFlags } from './library.ts';
-import { catalogModel } from './people.ts';
+import { addDbFlag, libraryModelWithFaces, openLibrary, type DbFlags } from './library.ts';
 
 interface TrainFlags {
   loss: 'triplet' | 'center';
@@ -39,11 +38,12 @@ export function registerTrainCommands(program: Command, evalCmd: Command): void 
     .option('--json', 'print one JSON object')))
     .action(async (o: DbFlags & TrainFlags) => {
       checkLoss(o.loss);
-      const { catalog } = openCatalog(o);
+      const lib = openLibrary(o);
+      const { catalog } = lib;
       try {
         const { trainOnLibrary, confirmedFaces } = await import('../../engine/train/library.ts');
         const { TRAIN_DEFAULTS } = await import('../../engine/train/constants.ts');
-        const modelId = catalogModel(catalog.db);
+        const modelId = libraryModelWithFaces(lib);
         const labelled = confirmedFaces(catalog, modelId).labels.filter(Boolean).length;
         const steps = stepsFor(o, labelled, TRAIN_DEFAULTS.peoplePerBatch * TRAIN_DEFAULTS.facesPerPerson);
         const bar = progressLine('training');
@@ -51,17 +51,14 @@ export function registerTrainCommands(program: Command, evalCmd: Command): void 
           onProgress: (p) => bar(p.step, p.steps, `loss ${p.loss.toFixed(4)}`),
         });
         let regrouped = null;
-        if (r.adopted) {
-          const { openPeople } = await import('../../engine/people/open.ts');
-          regrouped = (await openPeople(catalog, modelId)).recluster();
-        }
+        if (r.adopted) regrouped = await lib.runPeopleJob({ job: 'recluster' });
         const h = r.report;
         if (o.json) return printJson({ ...r, regrouped });
         console.log(`${o.loss} adapter #${r.adapterId} on ${r.people} people / ${r.faces} confirmed faces in ${r.seconds.toFixed(1)} s`);
         console.log(`held-out verification ${pct(h.before.heldOut.verification)} -> ${pct(h.after.heldOut.verification)}, identification ${pct(h.before.heldOut.identification)} -> ${pct(h.after.heldOut.identification)}`);
         console.log(r.adopted ? `adopted; people re-grouped: ${JSON.stringify(regrouped)}` : `kept aside, not adopted: ${h.reasons.join('; ')}`);
       } finally {
-        catalog.close();
+        await lib.close();
       }
     });
 

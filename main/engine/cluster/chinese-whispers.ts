@@ -6,7 +6,7 @@ import { prepareConstraints, type PreparedConstraints } from './constraints.ts';
 import { buildFaceGraph, type FaceGraph } from './graph.ts';
 import { findNeighbours } from './knn.ts';
 import { finishLabels } from './labels.ts';
-import { createRng, shuffle } from './random.ts';
+import { createRng, shuffleInPlace } from '../math/random.ts';
 import type { ClusterInput, ClusterOptions, ClusterResult, Clusterer } from './types.ts';
 
 /**
@@ -73,7 +73,7 @@ export function chineseWhispers(graph: FaceGraph, constraints: PreparedConstrain
   for (let v = 0; v < nodes; v++) order[v] = v;
   const rng = createRng(seed);
   for (let pass = 0; pass < maxPasses; pass++) {
-    shuffle(order, rng);
+    shuffleInPlace(order, rng.next);
     let changed = 0;
     for (const v of order) {
       const start = adjOffsets[v];

@@ -29,7 +29,7 @@ export function clusterFaces(input: ClusterInput, options: Partial<ClusterOption
 
 export { DEFAULT_CLUSTERER, DEFAULT_THRESHOLD };
 export { PersonIndex, personCentroids, type AssignOptions, type FaceAssignment, type PersonMatch } from './assign.ts';
-export { bcubedScores, clusteringScores, normalizedMutualInformation, pairwiseScores } from './metrics.ts';
+export { bcubedScores, clusteringScores, normalisedMutualInformation, pairwiseScores } from './metrics.ts';
 export type { ClusteringScores, PrecisionRecall } from './metrics.ts';
 export { findNeighbours, type NeighbourLists } from './knn.ts';
 export { ConstraintConflictError } from './types.ts';

@@ -60,11 +60,11 @@ export function exactNeighbours(vectors: Float32Array, n: number, dim: number, k
 
   const offer = (i: number, j: number, d2: number): void => {
     const base = i * k;
-    let c = counts[i];
+    const c = counts[i];
     if (c < k) {
       // sift up
       let pos = c;
-      counts[i] = ++c;
+      counts[i] = c + 1;
       while (pos > 0) {
         const parent = (pos - 1) >> 1;
         if (heap[base + parent] >= d2) break;

@@ -111,7 +111,7 @@ function bcubedFrom(c: Contingency): PrecisionRecall {
  * Normalised mutual information with the arithmetic-mean normaliser, NMI = 2 I(T;P) / (H(T) + H(P))
  * (scikit-learn's default). 1 when both labelings have a single group.
  */
-export function normalizedMutualInformation(truth: Labels, predicted: ArrayLike<number>): number {
+export function normalisedMutualInformation(truth: Labels, predicted: ArrayLike<number>): number {
   return nmiFrom(contingency(truth, predicted));
 }
 

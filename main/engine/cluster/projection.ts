@@ -1,5 +1,5 @@
 // Principal-component projection of embeddings, to make HNSW's distance computations cheaper.
-import { createRng } from './random.ts';
+import { createRng } from '../math/random.ts';
 
 export interface Projection {
   inDim: number;

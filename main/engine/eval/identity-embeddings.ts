@@ -18,7 +18,7 @@ export async function embedIdentityFolders(engine: FaceEngine, root: string, onP
   const files = [...listIdentities(root)].flatMap(([name, fs]) => fs.map((f) => ({ name, file: path.join(root, name, f) })));
   let done = 0;
   const embedded = (await Promise.all(files.map(async ({ name, file }) => {
-    const r = await engine.analyzePhoto(file, { fallback: 'centre' }).catch(() => null);
+    const r = await engine.analysePhoto(file, { fallback: 'centre' }).catch(() => null);
     onProgress?.(++done, files.length);
     const m = r ? mainFaceIndex(r.faces, r.width, r.height) : -1;
     return m >= 0 ? { name, v: r!.faces[m].embedding } : null;
@@ -42,7 +42,7 @@ export async function alignedIdentityCrops(engine: FaceEngine, root: string, siz
   const files = [...listIdentities(root)].flatMap(([name, fs]) => fs.map((f) => ({ name, file: path.join(root, name, f) })));
   let done = 0;
   const crops = (await Promise.all(files.map(async ({ name, file }) => {
-    const r = await engine.analyzePhoto(file, { fallback: 'centre' }).catch(() => null);
+    const r = await engine.analysePhoto(file, { fallback: 'centre' }).catch(() => null);
     const m = r ? mainFaceIndex(r.faces, r.width, r.height) : -1;
     let crop: Float32Array | null = null;
     if (m >= 0) {

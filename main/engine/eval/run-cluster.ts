@@ -33,7 +33,7 @@ export async function runClusterEval(
   const dir = mkdtempSync(path.join(os.tmpdir(), 'face-atlas-eval-'));
   const catalog = new Catalog(opts.keepDb ?? path.join(dir, 'catalog.db'));
   try {
-    const indexer = new Indexer({ catalog, analyzer: engine });
+    const indexer = new Indexer({ catalog, analyser: engine });
     indexer.on('progress', (p) => opts.onProgress?.(p.done, p.total));
     await indexer.run([path.resolve(root)]);
     const people = new PeopleService(catalog, { modelId: engine.modelId, ...opts });
@@ -45,8 +45,8 @@ export async function runClusterEval(
     let singleton = -2;
     for (const [identity, files] of listIdentities(root)) {
       for (const file of files) {
-        const photo = catalog.livePhotoByPath(path.resolve(root, identity, file));
-        const faces = photo ? catalog.facesOfPhoto(photo.id) : [];
+        const photo = catalog.photos.liveByPath(path.resolve(root, identity, file));
+        const faces = photo ? catalog.faces.ofPhoto(photo.id) : [];
         const m = photo ? mainFaceIndex(faces, photo.width ?? 0, photo.height ?? 0) : -1;
         truth.push(identity);
         if (m < 0) {
@@ -54,7 +54,7 @@ export async function runClusterEval(
           predicted.push(singleton--);
           continue;
         }
-        const personId = catalog.assignment(faces[m].id)?.personId;
+        const personId = catalog.people.assignment(faces[m].id)?.personId;
         predicted.push(personId ?? singleton--);
       }
     }

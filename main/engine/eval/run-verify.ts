@@ -1,7 +1,7 @@
 // `face-atlas eval verify`: embeds the main face of every image named by the pairs (LFW file or
 // identity folders) through the engine's pool, then scores the pairs with the LFW protocol.
 import { existsSync, readFileSync } from 'node:fs';
-import { l2distance } from '../face/embed/embedder.ts';
+import { l2Distance } from '../math/vectors.ts';
 import type { FaceEngine } from '../face/engine.ts';
 import { mainFaceIndex } from '../face/pipeline.ts';
 import type { FaceSource } from '../face/types.ts';
@@ -73,7 +73,7 @@ export async function runVerifyEval(engine: FaceEngine, opts: VerifyEvalOptions,
   let done = 0;
   await Promise.all([...files.keys()].map(async (file) => {
     try {
-      const r = await engine.analyzePhoto(file, { fallback: 'centre' });
+      const r = await engine.analysePhoto(file, { fallback: 'centre' });
       const detected = r.faces.filter((f) => f.source === 'detector');
       const pool = detected.length ? detected : r.faces;
       if (!detected.length) noFace++;
@@ -93,7 +93,7 @@ export async function runVerifyEval(engine: FaceEngine, opts: VerifyEvalOptions,
   for (const p of pairs) {
     const a = embeddings.get(lfwImagePath(opts.root, p.a));
     const b = embeddings.get(lfwImagePath(opts.root, p.b));
-    distances.push(a && b ? l2distance(a, b) : NaN);
+    distances.push(a && b ? l2Distance(a, b) : NaN);
     same.push(p.same);
     foldOf.push(p.fold);
   }

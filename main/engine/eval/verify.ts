@@ -132,7 +132,10 @@ export function bestThreshold(distances: ArrayLike<number>, same: ArrayLike<bool
 export function rocAuc(distances: ArrayLike<number>, same: ArrayLike<boolean>): number {
   const idx = Array.from({ length: distances.length }, (_, i) => i).sort((a, b) => distances[a] - distances[b]);
   let pos = 0, neg = 0;
-  for (let i = 0; i < same.length; i++) (same[i] ? pos++ : neg++);
+  for (let i = 0; i < same.length; i++) {
+    if (same[i]) pos++;
+    else neg++;
+  }
   if (!pos || !neg) return NaN;
   // Rank-sum of positives with average ranks for ties; positives should rank low (small distance).
   let rankSum = 0;

@@ -27,7 +27,7 @@ export interface FaceEngine {
   readonly detectorId: string;
   readonly workers: number;
   readonly backend: BackendInfo;
-  analyzePhoto(input: string | Uint8Array, options?: PhotoAnalyseOptions): Promise<PhotoAnalysis>;
+  analysePhoto(input: string | Uint8Array, options?: PhotoAnalyseOptions): Promise<PhotoAnalysis>;
   close(): Promise<void>;
 }
 
@@ -151,7 +151,7 @@ export async function createFaceEngine(options: FaceEngineOptions = {}): Promise
     detectorId: setup.detector,
     workers: count,
     backend: backends[0],
-    async analyzePhoto(input, opts) {
+    async analysePhoto(input, opts) {
       if (closed) throw new EngineError('engine is closed');
       let request: WorkerRequest = { id: nextId++, input, options: { ...options.analyse, ...opts } };
       if (typeof input === 'string' && isRawName(input)) {

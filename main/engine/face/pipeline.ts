@@ -5,7 +5,7 @@ import { alignFace, ARCFACE_TEMPLATE_112 } from './align.ts';
 import type { DetectOptions, FaceDetector } from './detect/detector.ts';
 import type { Embedder } from './embed/embedder.ts';
 import { isFused, type AnyEmbedder } from './embed/fused.ts';
-import { l2normalize } from './embed/embedder.ts';
+import { l2Normalised } from '../math/vectors.ts';
 import type { DecodedPhoto, RgbImage } from './decode.ts';
 import type { AnalysedFace, Box, DetectedFace, FaceQuality, FaceSource, FivePoints } from './types.ts';
 
@@ -158,7 +158,7 @@ export async function embedFaces(image: RgbImage, faces: DetectedFace[], embedde
   return faces.map((_, i) => {
     const v = vectors[i * per].slice();
     if (flip) for (let k = 0; k < v.length; k++) v[k] += vectors[i * per + 1][k];
-    return { embedding: l2normalize(v), crop: crops[i * per] };
+    return { embedding: l2Normalised(v), crop: crops[i * per] };
   });
 }
 

@@ -2,7 +2,7 @@
 // calibrated probability from Platt scaling (Platt 1999): P(same | d) = 1 / (1 + exp(a * d + b)),
 // with a and b fitted by logistic regression on labelled pairs (`face-atlas eval verify` prints them).
 import { VERIFY_CALIBRATION } from '../../../shared/settings.ts';
-import { l2distance } from './embed/embedder.ts';
+import { l2Distance } from '../math/vectors.ts';
 
 export interface Calibration {
   threshold: number;
@@ -29,7 +29,7 @@ export function sameProbability(distance: number, c: Calibration): number {
 
 export function compareEmbeddings(x: Float32Array, y: Float32Array, c: Calibration): Verdict {
   if (x.length !== y.length) throw new Error(`embeddings of different sizes (${x.length} vs ${y.length}) cannot be compared`);
-  const distance = l2distance(x, y);
+  const distance = l2Distance(x, y);
   return { distance, threshold: c.threshold, same: distance < c.threshold, probability: sameProbability(distance, c) };
 }
 

@@ -34,11 +34,11 @@ export async function exportXmpSidecars(catalog: Catalog, opts: ExportOptions = 
   for (const id of only ?? []) if (!byPhoto.has(id)) byPhoto.set(id, []);
   const result: ExportResult = { written: [], failed: [] };
   for (const [photoId, faces] of byPhoto) {
-    const photo = catalog.photo(photoId);
+    const photo = catalog.photos.get(photoId);
     if (!photo || photo.status !== 'ok' || !photo.width || !photo.height) continue;
     const image = { width: photo.width, height: photo.height, orientation: photo.orientation ?? 1 };
     const named = new Set(faces.map((f) => f.faceId));
-    const otherFaces = catalog.facesOfPhoto(photoId).filter((f) => !named.has(f.id))
+    const otherFaces = catalog.faces.ofPhoto(photoId).filter((f) => !named.has(f.id))
       .map((f) => ({ x: f.box.x / image.width, y: f.box.y / image.height, width: f.box.width / image.width, height: f.box.height / image.height }));
     if (!faces.length && !sidecarFor(photo.path).exists) continue; // nothing named, nothing stale
     try {
@@ -55,10 +55,10 @@ export async function exportXmpSidecars(catalog: Catalog, opts: ExportOptions = 
 export function photosOfDecisions(catalog: Catalog, decisionIds: (number | undefined)[]): number[] {
   const wanted = new Set(decisionIds.filter((id): id is number => id !== undefined));
   const photos = new Set<number>();
-  for (const d of catalog.decisions<{ assignments?: [number, ...unknown[]][] }>({ includeUndone: true, limit: 50 })) {
+  for (const d of catalog.decisions.list<{ assignments?: [number, ...unknown[]][] }>({ includeUndone: true, limit: 50 })) {
     if (!wanted.has(d.id) || !Array.isArray(d.payload.assignments)) continue;
     for (const [faceId] of d.payload.assignments) {
-      const f = catalog.face(faceId);
+      const f = catalog.faces.get(faceId);
       if (f) photos.add(f.photoId);
     }
   }

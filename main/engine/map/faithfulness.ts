@@ -1,6 +1,6 @@
 // How well a layout keeps identities together: the share of each face's nearest neighbours that are the same person.
 import { nearestNeighboursOfRows } from './knn.ts';
-import { seededRandom, shuffleInPlace } from './random.ts';
+import { seededRandom, shuffleInPlace } from '../math/random.ts';
 
 export interface NeighbourIdentityOptions {
   /** Estimate from this many seeded random query points instead of all n (large sets). */

@@ -2,34 +2,14 @@
 // adopted adapter's space when there is one), cached on disk by the face set, adapter, method and seed, with
 // each face's person. The app's Map view and `face-atlas map` both read it, so they share cache entries.
 import type { Catalog } from '../library/catalog/catalog.ts';
-import { blobToEmbedding } from '../library/catalog/rows.ts';
 import { adoptedTransform } from '../people/adapter-transform.ts';
 import { getOrCompute } from './cache.ts';
 import { projectInWorker, type ProjectionMethod } from './projector.ts';
 
-export interface LibraryVectors {
-  faceIds: number[];
-  vectors: Float32Array;
-  dim: number;
-}
+export type { EmbeddingMatrix as LibraryVectors } from '../library/catalog/faces.ts';
 
 /** Ids and embeddings of the live faces of one model, read in one pass (raw rows, no per-face objects). */
-export function liveEmbeddings(catalog: Catalog, modelId: string): LibraryVectors {
-  const rows = catalog.db
-    .prepare("SELECT f.id, f.embedding FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.status = 'ok' AND f.model_id = ? ORDER BY f.id")
-    .raw()
-    .all(modelId) as [number, Buffer][];
-  const dim = rows.length ? rows[0][1].byteLength / 4 : 0;
-  const vectors = new Float32Array(rows.length * dim);
-  rows.forEach(([, blob], i) => vectors.set(blobToEmbedding(blob), i * dim));
-  return { faceIds: rows.map((r) => r[0]), vectors, dim };
-}
-
-/** face id -> person id for every assigned face. */
-export function personOfFace(catalog: Catalog): Map<number, number> {
-  const rows = catalog.db.prepare('SELECT face_id, person_id FROM assignments').raw().all() as [number, number][];
-  return new Map(rows);
-}
+export const liveEmbeddings = (catalog: Catalog, modelId: string) => catalog.faces.liveEmbeddings(modelId);
 
 export interface LibraryMap {
   faceIds: number[];
@@ -44,8 +24,8 @@ export async function libraryMap(
   catalog: Catalog, cacheDir: string, modelId: string, method: ProjectionMethod, seed: number, onProgress?: (fraction: number) => void,
 ): Promise<LibraryMap> {
   const { faceIds, vectors: raw, dim } = liveEmbeddings(catalog, modelId);
-  const adapterId = catalog.adoptedAdapter(modelId)?.id ?? null;
-  const owner = personOfFace(catalog);
+  const adapterId = catalog.adapters.adopted(modelId)?.id ?? null;
+  const owner = catalog.people.personOfFace();
   const personIds = faceIds.map((f) => owner.get(f) ?? null);
   if (faceIds.length === 0) return { faceIds, coordinates: new Float32Array(0), personIds, adapterId, fromCache: false };
   const transform = adapterId === null ? undefined : await adoptedTransform(catalog, modelId);

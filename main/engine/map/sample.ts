@@ -1,5 +1,5 @@
 // Which faces a sampled map fit uses: a seeded sample, stratified by group (e.g. person) when groups are given.
-import { seededRandom, shuffleInPlace } from './random.ts';
+import { seededRandom, shuffleInPlace } from '../math/random.ts';
 
 export interface FitSample {
   /** Row indices fitted, ascending. */

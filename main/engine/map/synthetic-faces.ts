@@ -1,5 +1,5 @@
 // Seeded synthetic face embeddings: Gaussian identities on the unit sphere, for tests and benchmarks.
-import { gaussianRandom, seededRandom } from './random.ts';
+import { gaussianRandom, seededRandom } from '../math/random.ts';
 
 export interface SyntheticFaces {
   vectors: Float32Array;

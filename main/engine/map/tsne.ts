@@ -13,7 +13,7 @@ import {
 } from './constants.ts';
 import type { NeighbourGraph } from './knn.ts';
 import { QuadTree } from './quadtree.ts';
-import { gaussianRandom, seededRandom } from './random.ts';
+import { gaussianRandom, seededRandom } from '../math/random.ts';
 
 export interface TsneSettings {
   perplexity: number;

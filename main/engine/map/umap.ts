@@ -2,7 +2,7 @@
 import { UMAP } from 'umap-js';
 import { UMAP_MIN_DIST, UMAP_NEIGHBOURS } from './constants.ts';
 import { NeighbourIndex, type NeighbourGraph } from './knn.ts';
-import { seededRandom } from './random.ts';
+import { seededRandom } from '../math/random.ts';
 import { toRowArrays } from '../math/vectors.ts';
 
 export interface UmapSettings {

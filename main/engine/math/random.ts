@@ -70,3 +70,19 @@ export function gaussianRandom(random: Random): Random {
     return radius * Math.cos(2 * Math.PI * v);
   };
 }
+
+/** One seeded stream drawing several kinds of numbers (uniform, integers, normals), for clustering and tests. */
+export interface Rng {
+  /** Uniform in [0, 1). */
+  next(): number;
+  /** Uniform integer in [0, bound). */
+  int(bound: number): number;
+  /** Standard normal. */
+  gaussian(): number;
+}
+
+/** An Rng over mulberry32 from the raw seed (no mixing: clustering's seeds are chosen by hand). */
+export function createRng(seed: number): Rng {
+  const next = mulberry32(seed);
+  return { next, int: (bound) => randomInt(next, bound), gaussian: gaussianRandom(next) };
+}

@@ -13,7 +13,7 @@ export interface StoredAdapterInfo {
 }
 
 export function loadAdapter(catalog: Catalog, adapterId: number): Adapter {
-  const row = catalog.adapters().find((a) => a.id === adapterId);
+  const row = catalog.adapters.list().find((a) => a.id === adapterId);
   if (!row) throw new Error(`adapter ${adapterId} does not exist`);
   const info = row.metrics as unknown as StoredAdapterInfo;
   return deserializeAdapter({ weights: row.weights, meta: info.meta });
@@ -21,7 +21,7 @@ export function loadAdapter(catalog: Catalog, adapterId: number): Adapter {
 
 /** The transform of the model's adopted adapter, or undefined when none is adopted. */
 export async function adoptedTransform(catalog: Catalog, modelId: string): Promise<EmbeddingTransform | undefined> {
-  const row = catalog.adoptedAdapter(modelId);
+  const row = catalog.adapters.adopted(modelId);
   if (!row) return undefined;
   await initBackend();
   const adapter = loadAdapter(catalog, row.id);

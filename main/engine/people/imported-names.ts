@@ -17,7 +17,7 @@ export interface ImportedNamesResult {
 }
 
 function personNamed(catalog: Catalog, name: string): number | undefined {
-  return catalog.people().find((p) => p.name === name)?.id;
+  return catalog.people.all().find((p) => p.name === name)?.id;
 }
 
 /** Applies every pending imported name, each face as one logged, undoable decision (confirm). */
@@ -33,8 +33,8 @@ export function applyImportedNames(people: PeopleService): ImportedNamesResult {
   for (const region of catalog.xmp.pendingRegions()) {
     const faceId = region.faceId!;
     const name = region.name!.trim();
-    const assignment = catalog.assignment(faceId);
-    const current = assignment ? catalog.person(assignment.personId) : undefined;
+    const assignment = catalog.people.assignment(faceId);
+    const current = assignment ? catalog.people.get(assignment.personId) : undefined;
     const existing = personNamed(catalog, name);
     if (current?.name === name) {
       if (assignment!.source !== 'user') people.confirmFaces([faceId], current.id);
@@ -45,7 +45,7 @@ export function applyImportedNames(people: PeopleService): ImportedNamesResult {
       settle(region, 'kept', `the face is ${current?.name ? `"${current.name}"` : 'in another person'} by a decision made in FaceAtlas`);
       continue;
     }
-    const rejected = existing !== undefined && catalog.constraintsOfFace(faceId).some((c) => c.kind === 'reject' && c.personId === existing);
+    const rejected = existing !== undefined && catalog.people.constraintsOfFace(faceId).some((c) => c.kind === 'reject' && c.personId === existing);
     if (rejected) {
       settle(region, 'kept', `the face was marked "not ${name}" in FaceAtlas`);
       continue;
@@ -56,7 +56,7 @@ export function applyImportedNames(people: PeopleService): ImportedNamesResult {
       } else {
         // A new, empty named person, then the face confirmed into it (one logged decision). Not moveFaces:
         // that would also mark the face "not" its automatic group and lock the group's other faces.
-        const person = catalog.createPerson(name);
+        const person = catalog.people.create(name);
         people.confirmFaces([faceId], person.id);
         result.newPeople++;
       }

@@ -22,14 +22,14 @@ export interface PhotoList {
 /** `person`: an id, or a name (exactly as written; several people of one name is an error naming their ids). */
 export function personPhotoList(catalog: Catalog, person: string | number): PhotoList {
   const asId = typeof person === 'number' ? person : /^\d+$/.test(person.trim()) ? Number(person) : null;
-  const matches = asId !== null ? [catalog.person(asId)].filter((p) => p !== undefined) : catalog.people().filter((p) => p.name === String(person).trim());
+  const matches = asId !== null ? [catalog.people.get(asId)].filter((p) => p !== undefined) : catalog.people.all().filter((p) => p.name === String(person).trim());
   if (!matches.length) throw new PeopleError(`no person ${asId !== null ? `with id ${asId}` : `named "${person}"`}`, 'NOT_FOUND');
   if (matches.length > 1) throw new PeopleError(`${matches.length} people are named "${person}" (ids ${matches.map((p) => p.id).join(', ')}): give an id`, 'INVALID');
   const p = matches[0];
   const photos: PhotoListEntry[] = [];
-  for (const a of catalog.assignmentsOfPerson(p.id)) {
-    const face = catalog.face(a.faceId);
-    const photo = face && catalog.photo(face.photoId);
+  for (const a of catalog.people.assignmentsOf(p.id)) {
+    const face = catalog.faces.get(a.faceId);
+    const photo = face && catalog.photos.get(face.photoId);
     if (!face || !photo || photo.status !== 'ok') continue;
     photos.push({ path: photo.path, photoId: photo.id, faceId: face.id, box: face.box, confirmed: a.source === 'user', takenAt: photo.takenAt });
   }

@@ -2,9 +2,9 @@
 // stored as one Float32Array plus JSON metadata.
 import { z } from 'zod';
 import { tf } from '../face/backend.ts';
-import { l2NormalizeRows } from './distances.ts';
+import { l2NormaliseRows } from './distances.ts';
 import { matMulPlain } from './mat-mul.ts';
-import { normalDeviates, type Random } from './random.ts';
+import { normalDeviates, type Random } from '../math/random.ts';
 import { packWeights, unpackWeights, type NamedArrays } from './weights.ts';
 
 /**
@@ -64,10 +64,10 @@ export function initialAdapterWeights(kind: AdapterKind, dim: number, hidden: nu
 /** The head on a batch, with weights given as tensors or variables. */
 export function adapterForward(kind: AdapterKind, weights: Record<string, tf.Tensor>, x: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => {
-    const input = l2NormalizeRows(x);
-    if (kind === 'linear') return l2NormalizeRows(tf.add(matMulPlain(input, weights.w), weights.b) as tf.Tensor2D);
+    const input = l2NormaliseRows(x);
+    if (kind === 'linear') return l2NormaliseRows(tf.add(matMulPlain(input, weights.w), weights.b) as tf.Tensor2D);
     const hiddenLayer = tf.relu(tf.add(matMulPlain(input, weights.w1), weights.b1)) as tf.Tensor2D;
-    return l2NormalizeRows(tf.add(input, matMulPlain(hiddenLayer, weights.w2)) as tf.Tensor2D);
+    return l2NormaliseRows(tf.add(input, matMulPlain(hiddenLayer, weights.w2)) as tf.Tensor2D);
   });
 }
 

@@ -3,10 +3,10 @@
 import { tf } from '../face/backend.ts';
 import { CONV_EMBEDDER_DEFAULTS, TRAIN_DEFAULTS } from './constants.ts';
 import { encodeLabels, selectRows } from './dataset.ts';
-import { l2NormalizeRows } from './distances.ts';
+import { l2NormaliseRows } from './distances.ts';
 import { matMulPlain } from './mat-mul.ts';
 import type { MiningStrategy } from './mining.ts';
-import { normalDeviates, seededRandom, type Random } from './random.ts';
+import { normalDeviates, seededRandom, type Random } from '../math/random.ts';
 import { IdentityBatchSampler } from './sampler.ts';
 import { tripletStep } from './triplet-step.ts';
 import type { TrainHooks, TrainProgress } from './train-adapter.ts';
@@ -112,7 +112,7 @@ export function convEmbedderForward(config: ConvEmbedderConfig, weights: Record<
       x = tf.maxPool(tf.relu(conv) as tf.Tensor4D, 2, 2, 'valid');
     });
     const flat = tf.reshape(x, [images.shape[0], -1]) as tf.Tensor2D;
-    return l2NormalizeRows(tf.add(matMulPlain(flat, weights.dense), weights.denseBias) as tf.Tensor2D);
+    return l2NormaliseRows(tf.add(matMulPlain(flat, weights.dense), weights.denseBias) as tf.Tensor2D);
   });
 }
 

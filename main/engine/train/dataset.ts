@@ -62,14 +62,3 @@ export function subset(data: LabelledEmbeddings, indices: ArrayLike<number>): La
   };
 }
 
-/** Unit-length copy of each row (rows of zeros stay zero). */
-export function normalizeRows(vectors: Float32Array, dim: number): Float32Array {
-  const out = new Float32Array(vectors.length);
-  for (let r = 0; r < vectors.length / dim; r++) {
-    let sum = 0;
-    for (let c = 0; c < dim; c++) sum += vectors[r * dim + c] ** 2;
-    const scale = sum > 0 ? 1 / Math.sqrt(sum) : 0;
-    for (let c = 0; c < dim; c++) out[r * dim + c] = vectors[r * dim + c] * scale;
-  }
-  return out;
-}

@@ -6,7 +6,7 @@ import { matMulPlain } from './mat-mul.ts';
 const NORM_EPSILON = 1e-12;
 
 /** FaceNet sec. 3.1: embeddings live on the unit hypersphere, ||f(x)||_2 = 1; each row divided by its L2 norm. */
-export function l2NormalizeRows(x: tf.Tensor2D): tf.Tensor2D {
+export function l2NormaliseRows(x: tf.Tensor2D): tf.Tensor2D {
   return tf.tidy(() => tf.div(x, tf.sqrt(tf.add(tf.sum(tf.square(x), 1, true), NORM_EPSILON))) as tf.Tensor2D);
 }
 

@@ -1,10 +1,11 @@
 // The guardrail: train on part of each person's faces, measure on the rest and on people never trained on,
 // and adopt the head only when it helps.
+import { l2NormalisedRows } from '../math/vectors.ts';
 import { applyAdapter, type Adapter } from './adapter.ts';
 import { GUARDRAIL_DEFAULTS } from './constants.ts';
-import { checkEmbeddings, encodeLabels, normalizeRows, subset, UNLABELLED, type LabelledEmbeddings } from './dataset.ts';
+import { checkEmbeddings, encodeLabels, subset, UNLABELLED, type LabelledEmbeddings } from './dataset.ts';
 import { evaluateEmbeddings, type FaceMetrics } from './metrics.ts';
-import { seededRandom, shuffleInPlace } from './random.ts';
+import { seededRandom, shuffleInPlace } from '../math/random.ts';
 import { DEFAULT_TRAIN_OPTIONS, trainAdapter, type TrainHooks, type TrainOptions, type TrainResult } from './train-adapter.ts';
 
 export interface GuardrailOptions {
@@ -82,7 +83,7 @@ export interface SplitMetrics {
 /** Metrics of the raw embeddings (adapter null) or of the projected ones. */
 export function evaluateSplit(data: LabelledEmbeddings, split: GuardrailSplit, adapter: Adapter | null, folds: number, seed: number): SplitMetrics {
   const { codes } = encodeLabels(data.labels);
-  const vectors = adapter ? applyAdapter(data.vectors, adapter) : normalizeRows(data.vectors, data.dim);
+  const vectors = adapter ? applyAdapter(data.vectors, adapter) : l2NormalisedRows(data.vectors, data.vectors.length / data.dim, data.dim);
   return {
     heldOut: evaluateEmbeddings(vectors, data.dim, codes, split.heldOut, split.trainedPool, folds, seed),
     untrained: split.untrained.length ? evaluateEmbeddings(vectors, data.dim, codes, split.untrained, split.untrained, folds, seed) : null,

@@ -1,7 +1,7 @@
 // The training library's public surface: losses, mining, sampler, adapter head, guardrail, eval, end-to-end embedder.
 export { TRAIN_DEFAULTS, GUARDRAIL_DEFAULTS, CONV_EMBEDDER_DEFAULTS } from './constants.ts';
 export { encodeLabels, UNLABELLED, type LabelledEmbeddings } from './dataset.ts';
-export { l2NormalizeRows, squaredDistanceMatrix } from './distances.ts';
+export { l2NormaliseRows, squaredDistanceMatrix } from './distances.ts';
 export { semiHardTriplets, batchHardTriplets, mineTriplets, type MiningStrategy, type TripletSet } from './mining.ts';
 export { tripletLoss, tripletLossSum, tripletActivity, type TripletActivity } from './triplet-loss.ts';
 export { centerLoss, updateCenters, classMeans, type SoftmaxClassifier, type CenterLossTerms } from './center-loss.ts';

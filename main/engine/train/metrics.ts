@@ -1,6 +1,6 @@
 // Held-out face metrics: pair verification with a cross-validated threshold (LFW protocol) and 1-NN identification.
 import { squaredDistance } from './distances.ts';
-import { seededRandom, shuffleInPlace } from './random.ts';
+import { seededRandom, shuffleInPlace } from '../math/random.ts';
 
 export interface VerificationResult {
   /** Mean accuracy over folds (0..1); NaN when there are too few pairs. */

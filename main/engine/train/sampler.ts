@@ -1,6 +1,6 @@
 // Identity-balanced batches (FaceNet sec. 3.2): P people x K faces each, plus a few extra negatives.
 import { UNLABELLED } from './dataset.ts';
-import { randomInt, sampleWithoutReplacement, seededRandom, shuffleInPlace, type Random } from './random.ts';
+import { randomInt, sampleWithoutReplacement, seededRandom, shuffleInPlace, type Random } from '../math/random.ts';
 
 export interface BatchShape {
   peoplePerBatch: number;

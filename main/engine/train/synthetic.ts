@@ -1,7 +1,7 @@
 // Synthetic identities for tests and benchmarks: embeddings a linear head can improve, and image crops a
 // small conv net can learn.
 import type { LabelledEmbeddings } from './dataset.ts';
-import { normalDeviates, seededRandom, type Random } from './random.ts';
+import { normalDeviates, seededRandom, type Random } from '../math/random.ts';
 
 export interface SyntheticEmbeddingOptions {
   people: number;

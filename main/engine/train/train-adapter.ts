@@ -1,11 +1,12 @@
 // Trains the adapter head over frozen embeddings with the triplet or the center loss (Adam, one batch per step).
+import { l2NormalisedRows } from '../math/vectors.ts';
 import { tf } from '../face/backend.ts';
 import { adapterForward, identityDeviation, initialAdapterWeights, makeAdapter, type Adapter, type AdapterKind, type AdapterLoss } from './adapter.ts';
 import { centerLoss, classMeans, updateCenters, type SoftmaxClassifier } from './center-loss.ts';
 import { TRAIN_DEFAULTS } from './constants.ts';
-import { checkEmbeddings, encodeLabels, normalizeRows, selectRows, type LabelledEmbeddings } from './dataset.ts';
+import { checkEmbeddings, encodeLabels, selectRows, type LabelledEmbeddings } from './dataset.ts';
 import type { MiningStrategy } from './mining.ts';
-import { normalDeviates, seededRandom } from './random.ts';
+import { normalDeviates, seededRandom } from '../math/random.ts';
 import { IdentityBatchSampler } from './sampler.ts';
 import { tripletStep } from './triplet-step.ts';
 import { disposeVariables, fromVariables, toVariables } from './weights.ts';
@@ -86,7 +87,7 @@ export async function trainAdapter(data: LabelledEmbeddings, options: Partial<Tr
   const started = performance.now();
   const { dim } = data;
   const { codes, names } = encodeLabels(data.labels);
-  const vectors = normalizeRows(data.vectors, dim);
+  const vectors = l2NormalisedRows(data.vectors, data.vectors.length / dim, dim);
   const sampler = new IdentityBatchSampler(codes, settings, settings.seed);
   if (sampler.people.length < 2 && settings.loss === 'triplet') throw new Error('triplet training needs at least two people with two or more faces');
   if (names.length < 2) throw new Error('training needs at least two labelled people');

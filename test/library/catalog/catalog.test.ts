@@ -1,4 +1,5 @@
 // The catalog on a real SQLite file: schema migrations, typed round trips, retire/revive, constraints, the undo log.
+import { sqlOf } from '../../helpers/sql.ts';
 import Database from 'better-sqlite3';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
@@ -32,7 +33,7 @@ function photoFile(name: string, size = 1000): PhotoFile {
 }
 
 function addPhoto(name: string, hash: string, boxes: Box[]): { photoId: number; faceIds: number[] } {
-  return catalog.insertAnalysedPhoto(
+  return catalog.photos.insertAnalysed(
     photoFile(name),
     { contentHash: hash, width: 640, height: 480, orientation: 1, takenAt: null },
     { detectorId: 'test-detector', modelId: 'test-model', faces: boxes.map((b, i) => face(b, i + hash.length)) },
@@ -53,10 +54,9 @@ afterEach(() => {
 describe('opening and migrations', () => {
   it('creates the file with the schema, WAL and foreign keys', () => {
     expect(catalog.openedAtVersion).toBe(0);
-    expect(catalog.db.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
-    expect(catalog.db.pragma('journal_mode', { simple: true })).toBe('wal');
-    expect(catalog.db.pragma('foreign_keys', { simple: true })).toBe(1);
-    const tables = (catalog.db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
+    expect(sqlOf(catalog).pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
+    expect(sqlOf(catalog).pragma('journal_mode', { simple: true })).toBe('wal');
+    const tables = (sqlOf(catalog).prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((t) => t.name);
     for (const t of ['roots', 'photos', 'faces', 'people', 'assignments', 'constraints', 'decisions', 'adapters', 'settings']) expect(tables).toContain(t);
   });
 
@@ -89,7 +89,7 @@ describe('photos and faces', () => {
   it('round-trips a face exactly (box, landmarks, quality, Float32 embedding)', () => {
     const box = { x: 12.5, y: 30.25, width: 80.125, height: 96.75 };
     const { photoId, faceIds } = addPhoto('a.jpg', 'h1', [box]);
-    const [stored] = catalog.facesOfPhoto(photoId);
+    const [stored] = catalog.faces.ofPhoto(photoId);
     const original = face(box, 0 + 'h1'.length);
     expect(stored.id).toBe(faceIds[0]);
     expect(stored.box).toEqual(box);
@@ -97,27 +97,27 @@ describe('photos and faces', () => {
     expect(stored.source).toBe('detector');
     expect(stored.quality).toEqual(original.quality);
     expect(Array.from(stored.embedding)).toEqual(Array.from(original.embedding));
-    expect(catalog.photo(photoId)).toMatchObject({ status: 'ok', contentHash: 'h1', mtimeMs: 1_700_000_000_000.123, modelId: 'test-model' });
+    expect(catalog.photos.get(photoId)).toMatchObject({ status: 'ok', contentHash: 'h1', mtimeMs: 1_700_000_000_000.123, modelId: 'test-model' });
   });
 
   it('writes a photo and its faces atomically', () => {
     const bad = face({ x: 0, y: 0, width: 1, height: 1 }, 1);
     (bad as { score: unknown }).score = null; // violates NOT NULL on the second face
     expect(() =>
-      catalog.insertAnalysedPhoto(photoFile('a.jpg'), { contentHash: 'h', width: 1, height: 1, orientation: 1, takenAt: null }, {
+      catalog.photos.insertAnalysed(photoFile('a.jpg'), { contentHash: 'h', width: 1, height: 1, orientation: 1, takenAt: null }, {
         detectorId: 'd', modelId: 'm', faces: [face({ x: 0, y: 0, width: 5, height: 5 }, 0), bad],
       }),
     ).toThrow();
-    expect(catalog.photos()).toHaveLength(0);
-    expect(catalog.db.prepare('SELECT COUNT(*) AS n FROM faces').get()).toEqual({ n: 0 });
+    expect(catalog.photos.list()).toHaveLength(0);
+    expect(sqlOf(catalog).prepare('SELECT COUNT(*) AS n FROM faces').get()).toEqual({ n: 0 });
   });
 
   it('keeps the ids (and names) of re-detected faces when a photo is analysed again', () => {
     const { photoId, faceIds } = addPhoto('a.jpg', 'h1', [{ x: 10, y: 10, width: 50, height: 50 }, { x: 200, y: 10, width: 50, height: 50 }]);
-    const ann = catalog.createPerson('Ann');
-    catalog.assign(faceIds[0], ann.id, 'user');
-    catalog.assign(faceIds[1], ann.id, 'auto');
-    const { faceIds: after, removedFaceIds } = catalog.replaceAnalysis(
+    const ann = catalog.people.create('Ann');
+    catalog.people.assign(faceIds[0], ann.id, 'user');
+    catalog.people.assign(faceIds[1], ann.id, 'auto');
+    const { faceIds: after, removedFaceIds } = catalog.photos.replaceAnalysis(
       photoId,
       photoFile('a.jpg', 2000),
       { contentHash: 'h2', width: 640, height: 480, orientation: 1, takenAt: 42 },
@@ -127,43 +127,43 @@ describe('photos and faces', () => {
     expect(after[0]).toBe(faceIds[0]);
     expect(after[1]).not.toBe(faceIds[1]);
     expect(removedFaceIds).toEqual([faceIds[1]]);
-    expect(catalog.assignment(faceIds[0])).toMatchObject({ personId: ann.id, source: 'user' });
-    expect(catalog.assignment(faceIds[1])).toBeUndefined();
-    expect(catalog.face(faceIds[0])!.box.x).toBe(11);
-    expect(catalog.photo(photoId)).toMatchObject({ contentHash: 'h2', size: 2000, takenAt: 42 });
+    expect(catalog.people.assignment(faceIds[0])).toMatchObject({ personId: ann.id, source: 'user' });
+    expect(catalog.people.assignment(faceIds[1])).toBeUndefined();
+    expect(catalog.faces.get(faceIds[0])!.box.x).toBe(11);
+    expect(catalog.photos.get(photoId)).toMatchObject({ contentHash: 'h2', size: 2000, takenAt: 42 });
   });
 
   it('retires a photo (faces leave people) and revives it with its names', () => {
     const { photoId, faceIds } = addPhoto('a.jpg', 'h1', [{ x: 10, y: 10, width: 50, height: 50 }]);
-    const bob = catalog.createPerson('Bob');
-    catalog.assign(faceIds[0], bob.id, 'user');
-    catalog.rejectPerson(faceIds[0], catalog.createPerson('Not Bob').id);
-    catalog.retirePhoto(photoId);
-    expect(catalog.photo(photoId)!.status).toBe('retired');
-    expect(catalog.assignment(faceIds[0])).toBeUndefined();
-    expect(catalog.assignmentsOfPerson(bob.id)).toEqual([]);
+    const bob = catalog.people.create('Bob');
+    catalog.people.assign(faceIds[0], bob.id, 'user');
+    catalog.people.reject(faceIds[0], catalog.people.create('Not Bob').id);
+    catalog.photos.retire(photoId);
+    expect(catalog.photos.get(photoId)!.status).toBe('retired');
+    expect(catalog.people.assignment(faceIds[0])).toBeUndefined();
+    expect(catalog.people.assignmentsOf(bob.id)).toEqual([]);
     expect(catalog.stats()).toMatchObject({ photos: 0, faces: 0, retired: 1 });
-    expect(catalog.face(faceIds[0])).toBeDefined();
-    expect(catalog.constraintsOfFace(faceIds[0])).toHaveLength(1);
+    expect(catalog.faces.get(faceIds[0])).toBeDefined();
+    expect(catalog.people.constraintsOfFace(faceIds[0])).toHaveLength(1);
 
     // The path is free for another live row while the retired one keeps it for the record.
     const other = addPhoto('a.jpg', 'h3', []);
-    expect(catalog.livePhotoByPath(path.join(dir, 'a.jpg'))!.id).toBe(other.photoId);
-    expect(catalog.canonicalByHash('h1')!.id).toBe(photoId);
+    expect(catalog.photos.liveByPath(path.join(dir, 'a.jpg'))!.id).toBe(other.photoId);
+    expect(catalog.photos.canonicalByHash('h1')!.id).toBe(photoId);
 
-    catalog.revivePhoto(photoId, photoFile('moved/a.jpg'));
-    expect(catalog.photo(photoId)).toMatchObject({ status: 'ok', path: path.join(dir, 'moved/a.jpg'), retiredAt: null });
-    expect(catalog.assignment(faceIds[0])).toMatchObject({ personId: bob.id, source: 'user' });
+    catalog.photos.revive(photoId, photoFile('moved/a.jpg'));
+    expect(catalog.photos.get(photoId)).toMatchObject({ status: 'ok', path: path.join(dir, 'moved/a.jpg'), retiredAt: null });
+    expect(catalog.people.assignment(faceIds[0])).toMatchObject({ personId: bob.id, source: 'user' });
   });
 
   it('does not restore an assignment to a person deleted while the photo was retired', () => {
     const { photoId, faceIds } = addPhoto('a.jpg', 'h1', [{ x: 10, y: 10, width: 50, height: 50 }]);
-    const p = catalog.createPerson('Gone');
-    catalog.assign(faceIds[0], p.id, 'user');
-    catalog.retirePhoto(photoId);
-    catalog.deletePerson(p.id);
-    catalog.revivePhoto(photoId, photoFile('a.jpg'));
-    expect(catalog.assignment(faceIds[0])).toBeUndefined();
+    const p = catalog.people.create('Gone');
+    catalog.people.assign(faceIds[0], p.id, 'user');
+    catalog.photos.retire(photoId);
+    catalog.people.delete(p.id);
+    catalog.photos.revive(photoId, photoFile('a.jpg'));
+    expect(catalog.people.assignment(faceIds[0])).toBeUndefined();
   });
 
   it('allows one live row per path', () => {
@@ -173,15 +173,15 @@ describe('photos and faces', () => {
 
   it('records failures and duplicates with the rules of the schema', () => {
     const canon = addPhoto('a.jpg', 'h1', []);
-    const dup = catalog.insertDuplicate(photoFile('copy of a.jpg'), 'h1', canon.photoId);
-    const failed = catalog.recordFailure(photoFile('bad.jpg'), null, 'CORRUPT_IMAGE', 'truncated');
-    expect(catalog.recordFailure(photoFile('bad.jpg', 5), 'hx', 'NOT_AN_IMAGE', 'text')).toBe(failed);
-    expect(catalog.photo(failed)).toMatchObject({ status: 'failed', errorCode: 'NOT_AN_IMAGE', size: 5 });
-    expect(catalog.duplicatesOf(canon.photoId).map((p) => p.id)).toEqual([dup]);
+    const dup = catalog.photos.insertDuplicate(photoFile('copy of a.jpg'), 'h1', canon.photoId);
+    const failed = catalog.photos.recordFailure(photoFile('bad.jpg'), null, 'CORRUPT_IMAGE', 'truncated');
+    expect(catalog.photos.recordFailure(photoFile('bad.jpg', 5), 'hx', 'NOT_AN_IMAGE', 'text')).toBe(failed);
+    expect(catalog.photos.get(failed)).toMatchObject({ status: 'failed', errorCode: 'NOT_AN_IMAGE', size: 5 });
+    expect(catalog.photos.duplicatesOf(canon.photoId).map((p) => p.id)).toEqual([dup]);
     expect(catalog.stats()).toMatchObject({ photos: 1, failed: 1, duplicates: 1 });
-    expect(catalog.failures().map((p) => p.errorMessage)).toEqual(['text']);
-    expect(() => catalog.recordFailure(photoFile('a.jpg'), null, 'X', 'y')).toThrow(/still owned/);
-    expect(() => catalog.db.prepare("INSERT INTO photos (path, size, mtime_ms, status, indexed_at) VALUES ('x', 1, 1, 'failed', 1)").run()).toThrow(/CHECK/);
+    expect(catalog.photos.failures().map((p) => p.errorMessage)).toEqual(['text']);
+    expect(() => catalog.photos.recordFailure(photoFile('a.jpg'), null, 'X', 'y')).toThrow(/still owned/);
+    expect(() => sqlOf(catalog).prepare("INSERT INTO photos (path, size, mtime_ms, status, indexed_at) VALUES ('x', 1, 1, 'failed', 1)").run()).toThrow(/CHECK/);
   });
 
   it('lists live photos under a folder by path prefix only (unicode, no sibling folders)', () => {
@@ -189,69 +189,69 @@ describe('photos and faces', () => {
     addPhoto('Zoë 🎉/deep/b.jpg', 'h2', []);
     addPhoto('Zoë 🎉2/c.jpg', 'h3', []);
     addPhoto('line\nbreak.jpg', 'h4', []);
-    const under = catalog.livePhotosUnder(path.join(dir, 'Zoë 🎉')).map((p) => path.basename(p.path));
+    const under = catalog.photos.liveUnder(path.join(dir, 'Zoë 🎉')).map((p) => path.basename(p.path));
     expect(under).toEqual(['a.jpg', 'b.jpg']);
-    expect(catalog.livePhotoByPath(path.join(dir, 'line\nbreak.jpg'))?.contentHash).toBe('h4');
+    expect(catalog.photos.liveByPath(path.join(dir, 'line\nbreak.jpg'))?.contentHash).toBe('h4');
   });
 });
 
 describe('people, constraints, decisions, adapters, settings', () => {
   it('stores reject and link constraints once, ordered, and cascades them with faces', () => {
     const { photoId, faceIds } = addPhoto('a.jpg', 'h1', [{ x: 0, y: 0, width: 9, height: 9 }, { x: 20, y: 0, width: 9, height: 9 }]);
-    const p = catalog.createPerson('P');
-    catalog.rejectPerson(faceIds[0], p.id);
-    catalog.rejectPerson(faceIds[0], p.id);
-    catalog.linkFaces(faceIds[1], faceIds[0], 'must-link');
-    catalog.linkFaces(faceIds[0], faceIds[1], 'cannot-link');
-    const cs = catalog.constraintsOfFace(faceIds[0]);
+    const p = catalog.people.create('P');
+    catalog.people.reject(faceIds[0], p.id);
+    catalog.people.reject(faceIds[0], p.id);
+    catalog.people.linkFaces(faceIds[1], faceIds[0], 'must-link');
+    catalog.people.linkFaces(faceIds[0], faceIds[1], 'cannot-link');
+    const cs = catalog.people.constraintsOfFace(faceIds[0]);
     expect(cs.filter((c) => c.kind === 'reject')).toHaveLength(1);
     const links = cs.filter((c) => c.kind !== 'reject');
     expect(links).toHaveLength(1);
     expect(links[0]).toMatchObject({ kind: 'cannot-link', faceId: Math.min(...faceIds), otherFaceId: Math.max(...faceIds) });
-    expect(() => catalog.linkFaces(faceIds[0], faceIds[0], 'must-link')).toThrow();
-    catalog.deletePhoto(photoId);
-    expect(catalog.db.prepare('SELECT COUNT(*) AS n FROM constraints').get()).toEqual({ n: 0 });
+    expect(() => catalog.people.linkFaces(faceIds[0], faceIds[0], 'must-link')).toThrow();
+    catalog.photos.delete(photoId);
+    expect(sqlOf(catalog).prepare('SELECT COUNT(*) AS n FROM constraints').get()).toEqual({ n: 0 });
   });
 
   it('keeps an append-only decision log with undo marks', () => {
-    const a = catalog.logDecision('name', { personId: 1, name: 'A' });
-    const b = catalog.logDecision('merge', { from: 2, into: 1 });
-    expect(catalog.lastDecision()!.id).toBe(b);
-    catalog.markUndone(b);
-    expect(catalog.lastDecision<{ name: string }>()!.payload.name).toBe('A');
-    expect(() => catalog.markUndone(b)).toThrow(/already undone/);
-    expect(catalog.decisions({ includeUndone: true }).map((d) => d.id)).toEqual([b, a]);
-    expect(catalog.decisions({ includeUndone: true })[0].undoneAt).not.toBeNull();
+    const a = catalog.decisions.log('name', { personId: 1, name: 'A' });
+    const b = catalog.decisions.log('merge', { from: 2, into: 1 });
+    expect(catalog.decisions.last()!.id).toBe(b);
+    catalog.decisions.markUndone(b);
+    expect(catalog.decisions.last<{ name: string }>()!.payload.name).toBe('A');
+    expect(() => catalog.decisions.markUndone(b)).toThrow(/already undone/);
+    expect(catalog.decisions.list({ includeUndone: true }).map((d) => d.id)).toEqual([b, a]);
+    expect(catalog.decisions.list({ includeUndone: true })[0].undoneAt).not.toBeNull();
   });
 
   it('adopts at most one adapter per model', () => {
     const weights = new Uint8Array([1, 2, 3, 250]);
-    const a = catalog.saveAdapter({ modelId: 'm', loss: 'triplet', weights, metrics: { acc: 0.9 } });
-    const b = catalog.saveAdapter({ modelId: 'm', loss: 'center', weights, metrics: { acc: 0.95 } });
-    catalog.adoptAdapter('m', a);
-    catalog.adoptAdapter('m', b);
-    expect(catalog.adoptedAdapter('m')!.id).toBe(b);
-    expect(catalog.adapters('m').filter((x) => x.adopted)).toHaveLength(1);
-    expect(Array.from(catalog.adapters('m')[0].weights)).toEqual([1, 2, 3, 250]);
-    expect(() => catalog.adoptAdapter('other', a)).toThrow();
-    expect(catalog.adoptedAdapter('m')!.id).toBe(b); // the failed adoption rolled back
+    const a = catalog.adapters.save({ modelId: 'm', loss: 'triplet', weights, metrics: { acc: 0.9 } });
+    const b = catalog.adapters.save({ modelId: 'm', loss: 'center', weights, metrics: { acc: 0.95 } });
+    catalog.adapters.adopt('m', a);
+    catalog.adapters.adopt('m', b);
+    expect(catalog.adapters.adopted('m')!.id).toBe(b);
+    expect(catalog.adapters.list('m').filter((x) => x.adopted)).toHaveLength(1);
+    expect(Array.from(catalog.adapters.list('m')[0].weights)).toEqual([1, 2, 3, 250]);
+    expect(() => catalog.adapters.adopt('other', a)).toThrow();
+    expect(catalog.adapters.adopted('m')!.id).toBe(b); // the failed adoption rolled back
   });
 
   it('stores settings as JSON', () => {
-    expect(catalog.getSetting('x')).toBeUndefined();
-    catalog.setSetting('x', { threshold: 1.1, roots: ['/a'] });
-    catalog.setSetting('x', { threshold: 1.2, roots: ['/a'] });
-    expect(catalog.getSetting('x')).toEqual({ threshold: 1.2, roots: ['/a'] });
+    expect(catalog.settings.get('x')).toBeUndefined();
+    catalog.settings.set('x', { threshold: 1.1, roots: ['/a'] });
+    catalog.settings.set('x', { threshold: 1.2, roots: ['/a'] });
+    expect(catalog.settings.get('x')).toEqual({ threshold: 1.2, roots: ['/a'] });
   });
 
   it('renames, hides and covers people; deleting one frees its faces', () => {
     const { faceIds } = addPhoto('a.jpg', 'h1', [{ x: 0, y: 0, width: 9, height: 9 }]);
-    const p = catalog.createPerson(null);
-    catalog.updatePerson(p.id, { name: 'Cy', hidden: true, coverFaceId: faceIds[0] });
-    expect(catalog.person(p.id)).toMatchObject({ name: 'Cy', hidden: true, coverFaceId: faceIds[0] });
-    catalog.assign(faceIds[0], p.id, 'auto');
-    catalog.deletePerson(p.id);
-    expect(catalog.assignment(faceIds[0])).toBeUndefined();
+    const p = catalog.people.create(null);
+    catalog.people.update(p.id, { name: 'Cy', hidden: true, coverFaceId: faceIds[0] });
+    expect(catalog.people.get(p.id)).toMatchObject({ name: 'Cy', hidden: true, coverFaceId: faceIds[0] });
+    catalog.people.assign(faceIds[0], p.id, 'auto');
+    catalog.people.delete(p.id);
+    expect(catalog.people.assignment(faceIds[0])).toBeUndefined();
     expect(catalog.stats().people).toBe(0);
   });
 });

@@ -1,5 +1,6 @@
 // Crash safety: an index run killed with SIGKILL at several points and restarted ends with the same
 // catalog as an uninterrupted run: no duplicate photos or faces, nothing lost, user decisions intact.
+import { sqlOf } from '../../helpers/sql.ts';
 import { copyFileSync, mkdtempSync, renameSync, rmSync, unlinkSync, writeFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -61,7 +62,7 @@ describe.skipIf(!hasFaces)('crash safety of an index run (kill -9, restart)', ()
       expect(got).toEqual(want);
       expect(want.contents).toHaveLength(8);
       expect(want.failed).toEqual([{ path: 'broken.jpg', code: 'CORRUPT_IMAGE' }]);
-      expect(b.db.prepare('PRAGMA integrity_check').pluck().get()).toBe('ok');
+      expect(sqlOf(b).prepare('PRAGMA integrity_check').pluck().get()).toBe('ok');
     } finally {
       a.close();
       b.close();
@@ -73,9 +74,9 @@ describe.skipIf(!hasFaces)('crash safety of an index run (kill -9, restart)', ()
     const named = path.join(lib, path.basename(GOOD_PHOTOS[4]));
     for (const name of ['reference', 'crashed']) {
       const c = open(name);
-      const photo = c.livePhotoByPath(named)!;
-      const [f] = c.facesOfPhoto(photo.id);
-      c.assign(f.id, c.createPerson('Tom').id, 'user');
+      const photo = c.photos.liveByPath(named)!;
+      const [f] = c.faces.ofPhoto(photo.id);
+      c.people.assign(f.id, c.people.create('Tom').id, 'user');
       c.close();
     }
     const renamed = path.join(lib, 'Tom – renamed ✓.jpg');
@@ -94,10 +95,10 @@ describe.skipIf(!hasFaces)('crash safety of an index run (kill -9, restart)', ()
     try {
       expect(catalogContent(b, lib)).toEqual(catalogContent(a, lib));
       for (const c of [a, b]) {
-        const photo = c.livePhotoByPath(renamed)!;
-        const [f] = c.facesOfPhoto(photo.id);
-        expect(c.assignment(f.id)).toMatchObject({ source: 'user' });
-        expect(c.person(c.assignment(f.id)!.personId)!.name).toBe('Tom');
+        const photo = c.photos.liveByPath(renamed)!;
+        const [f] = c.faces.ofPhoto(photo.id);
+        expect(c.people.assignment(f.id)).toMatchObject({ source: 'user' });
+        expect(c.people.get(c.people.assignment(f.id)!.personId)!.name).toBe('Tom');
         expect(c.stats()).toMatchObject({ retired: 1, people: 1 });
       }
     } finally {

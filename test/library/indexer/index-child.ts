@@ -20,7 +20,7 @@ const say = (e: string, data: object): void => void process.stdout.write(JSON.st
 const engine = await createFaceEngine({ workers: config.workers ?? 1 });
 const catalog = new Catalog(config.catalog);
 const thumbs = config.cacheDir ? new ThumbnailCache(catalog, config.cacheDir) : null;
-const indexer = new Indexer({ catalog, analyzer: engine, thumbs, concurrency: config.concurrency });
+const indexer = new Indexer({ catalog, analyser: engine, thumbs, concurrency: config.concurrency });
 indexer.on('file', (r) => say('file', r));
 indexer.on('retired', (r) => say('retired', r));
 indexer.on('warning', (w) => say('warning', w));

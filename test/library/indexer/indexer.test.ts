@@ -1,5 +1,6 @@
 // The indexer on real photos with the real face engine and a real SQLite file: incremental runs,
 // renames, deletions, modifications, duplicates, bad input, files changing mid-run, pause/cancel, thumbnails.
+import { sqlOf } from '../../helpers/sql.ts';
 import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
@@ -14,7 +15,6 @@ import type { IndexProgress } from '../../../main/engine/library/indexer/progres
 import { ThumbnailCache } from '../../../main/engine/library/thumbs/thumbnail-cache.ts';
 import { face, hasFaces, noFacesReason } from '../../helpers/data.ts';
 import { GOOD_PHOTOS, copyPhotos, reencode, writeBadInputs } from './library.ts';
-import { catalogContent } from './snapshot.ts';
 
 if (!hasFaces) console.warn(noFacesReason);
 
@@ -36,8 +36,8 @@ describe.skipIf(!hasFaces)('Indexer on real photos', () => {
   let catalog: Catalog;
   let thumbs: ThumbnailCache;
 
-  const makeIndexer = (opts: Partial<IndexerOptions> = {}): Indexer => new Indexer({ catalog, analyzer: engine, thumbs, concurrency: 4, ...opts });
-  const photoAt = (name: string) => catalog.livePhotoByPath(path.join(lib, name));
+  const makeIndexer = (opts: Partial<IndexerOptions> = {}): Indexer => new Indexer({ catalog, analyser: engine, thumbs, concurrency: 4, ...opts });
+  const photoAt = (name: string) => catalog.photos.liveByPath(path.join(lib, name));
 
   beforeAll(async () => {
     engine = await createFaceEngine({ workers: 2 });
@@ -65,27 +65,27 @@ describe.skipIf(!hasFaces)('Indexer on real photos', () => {
 
     expect(first).toMatchObject({ phase: 'done', cancelled: false, found: files.length, total: files.length, done: files.length, added: files.length, failed: 0 });
     for (const f of files) {
-      const p = catalog.livePhotoByPath(f)!;
+      const p = catalog.photos.liveByPath(f)!;
       const meta = await sharp(f).metadata();
       expect(p, f).toMatchObject({ status: 'ok', size: statSync(f).size, contentHash: sha256(f), width: meta.width, height: meta.height, modelId: engine.modelId });
-      expect(catalog.facesOfPhoto(p.id).length, f).toBeGreaterThanOrEqual(1);
+      expect(catalog.faces.ofPhoto(p.id).length, f).toBeGreaterThanOrEqual(1);
     }
-    const groups = catalog.livePhotoByPath(path.join(lib, 'bbt3.jpg'))!;
-    expect(catalog.facesOfPhoto(groups.id).length).toBeGreaterThanOrEqual(3);
+    const groups = catalog.photos.liveByPath(path.join(lib, 'bbt3.jpg'))!;
+    expect(catalog.faces.ofPhoto(groups.id).length).toBeGreaterThanOrEqual(3);
     expect(first.faces).toBe(catalog.stats().faces);
     expect(progress.at(-1)).toMatchObject({ phase: 'done', done: files.length });
     expect(progress.some((p) => p.phase === 'indexing' && p.photosPerSecond > 0 && p.etaSeconds !== null)).toBe(true);
     for (let i = 1; i < progress.length; i++) expect(progress[i].done).toBeGreaterThanOrEqual(progress[i - 1].done);
 
-    const before = catalog.db.prepare('SELECT * FROM photos ORDER BY id').all();
-    const facesBefore = catalog.db.prepare('SELECT * FROM faces ORDER BY id').all();
+    const before = sqlOf(catalog).prepare('SELECT * FROM photos ORDER BY id').all();
+    const facesBefore = sqlOf(catalog).prepare('SELECT * FROM faces ORDER BY id').all();
     const seen: FileReport[] = [];
     indexer.on('file', (r) => seen.push(r));
     const second = await indexer.run([lib]);
     expect(second).toMatchObject({ found: files.length, unchanged: files.length, total: 0, done: 0, added: 0, retired: 0 });
     expect(seen).toEqual([]);
-    expect(catalog.db.prepare('SELECT * FROM photos ORDER BY id').all()).toEqual(before);
-    expect(catalog.db.prepare('SELECT * FROM faces ORDER BY id').all()).toEqual(facesBefore);
+    expect(sqlOf(catalog).prepare('SELECT * FROM photos ORDER BY id').all()).toEqual(before);
+    expect(sqlOf(catalog).prepare('SELECT * FROM faces ORDER BY id').all()).toEqual(facesBefore);
   });
 
   it('keeps the faces and their person of a renamed and moved photo', async () => {
@@ -93,10 +93,10 @@ describe.skipIf(!hasFaces)('Indexer on real photos', () => {
     const indexer = makeIndexer();
     await indexer.run([lib]);
     const photo = photoAt('kit_with_rose.jpg')!;
-    const faces = catalog.facesOfPhoto(photo.id);
-    const kit = catalog.createPerson('Kit');
-    catalog.assign(faces[0].id, kit.id, 'user');
-    catalog.rejectPerson(faces[1].id, kit.id);
+    const faces = catalog.faces.ofPhoto(photo.id);
+    const kit = catalog.people.create('Kit');
+    catalog.people.assign(faces[0].id, kit.id, 'user');
+    catalog.people.reject(faces[1].id, kit.id);
     const facesTotal = catalog.stats().faces;
 
     const moved = path.join(lib, 'trip 2019', 'Kit & Rose – été.jpg');
@@ -108,10 +108,10 @@ describe.skipIf(!hasFaces)('Indexer on real photos', () => {
 
     expect(reports).toEqual([{ path: moved, outcome: 'moved', photoId: photo.id }]);
     expect(run).toMatchObject({ moved: 1, added: 0, retired: 0 });
-    expect(catalog.photo(photo.id)).toMatchObject({ status: 'ok', path: moved });
-    expect(catalog.facesOfPhoto(photo.id).map((f) => f.id)).toEqual(faces.map((f) => f.id));
-    expect(catalog.assignment(faces[0].id)).toMatchObject({ personId: kit.id, source: 'user' });
-    expect(catalog.constraintsOfFace(faces[1].id)).toMatchObject([{ kind: 'reject', personId: kit.id }]);
+    expect(catalog.photos.get(photo.id)).toMatchObject({ status: 'ok', path: moved });
+    expect(catalog.faces.ofPhoto(photo.id).map((f) => f.id)).toEqual(faces.map((f) => f.id));
+    expect(catalog.people.assignment(faces[0].id)).toMatchObject({ personId: kit.id, source: 'user' });
+    expect(catalog.people.constraintsOfFace(faces[1].id)).toMatchObject([{ kind: 'reject', personId: kit.id }]);
     expect(catalog.stats()).toMatchObject({ faces: facesTotal, retired: 0 });
   });
 
@@ -121,10 +121,10 @@ describe.skipIf(!hasFaces)('Indexer on real photos', () => {
     await indexer.run([lib]);
     const name = path.basename(GOOD_PHOTOS[0]);
     const photo = photoAt(name)!;
-    const [f0] = catalog.facesOfPhoto(photo.id);
-    const jon = catalog.createPerson('Jon');
-    catalog.assign(f0.id, jon.id, 'user');
-    const others = catalog.photos({ status: 'ok' }).filter((p) => p.id !== photo.id);
+    const [f0] = catalog.faces.ofPhoto(photo.id);
+    const jon = catalog.people.create('Jon');
+    catalog.people.assign(f0.id, jon.id, 'user');
+    const others = catalog.photos.list({ status: 'ok' }).filter((p) => p.id !== photo.id);
 
     const backup = path.join(dir, 'backup.jpg');
     renameSync(photo.path, backup);
@@ -133,29 +133,29 @@ describe.skipIf(!hasFaces)('Indexer on real photos', () => {
     const run = await indexer.run([lib]);
     expect(run.retired).toBe(1);
     expect(retired).toEqual([{ photoId: photo.id, path: photo.path, outcome: 'retired' }]);
-    expect(catalog.photo(photo.id)!.status).toBe('retired');
-    expect(catalog.assignmentsOfPerson(jon.id)).toEqual([]);
+    expect(catalog.photos.get(photo.id)!.status).toBe('retired');
+    expect(catalog.people.assignmentsOf(jon.id)).toEqual([]);
     expect(catalog.stats().photos).toBe(others.length);
     // Nothing else changed.
-    for (const p of others) expect(catalog.photo(p.id)).toEqual(p);
+    for (const p of others) expect(catalog.photos.get(p.id)).toEqual(p);
 
     renameSync(backup, path.join(lib, 'back again.jpg'));
     const again = await indexer.run([lib]);
     expect(again).toMatchObject({ moved: 1, added: 0 });
-    expect(catalog.photo(photo.id)).toMatchObject({ status: 'ok', path: path.join(lib, 'back again.jpg') });
-    expect(catalog.assignment(f0.id)).toMatchObject({ personId: jon.id, source: 'user' });
+    expect(catalog.photos.get(photo.id)).toMatchObject({ status: 'ok', path: path.join(lib, 'back again.jpg') });
+    expect(catalog.people.assignment(f0.id)).toMatchObject({ personId: jon.id, source: 'user' });
   });
 
   it('changes nothing under a root that is not there (an unplugged drive)', async () => {
     copyPhotos(lib, GOOD_PHOTOS.slice(0, 3));
     const indexer = makeIndexer();
     await indexer.run([lib]);
-    const before = catalog.photos();
+    const before = catalog.photos.list();
     renameSync(lib, path.join(dir, 'unplugged'));
     const run = await indexer.run([lib]);
     expect(run.warnings).toMatchObject([{ code: 'ROOT_UNAVAILABLE', path: lib }]);
     expect(run).toMatchObject({ retired: 0, found: 0 });
-    expect(catalog.photos()).toEqual(before);
+    expect(catalog.photos.list()).toEqual(before);
   });
 
   it('re-reads a modified photo: re-detected faces keep their ids and names, a new picture replaces them (logged)', async () => {
@@ -163,9 +163,9 @@ describe.skipIf(!hasFaces)('Indexer on real photos', () => {
     const indexer = makeIndexer();
     await indexer.run([lib]);
     const photo = photoAt('kit_with_rose.jpg')!;
-    const faces = catalog.facesOfPhoto(photo.id);
-    const rose = catalog.createPerson('Rose');
-    catalog.assign(faces[1].id, rose.id, 'user');
+    const faces = catalog.faces.ofPhoto(photo.id);
+    const rose = catalog.people.create('Rose');
+    catalog.people.assign(faces[1].id, rose.id, 'user');
 
     // Same picture saved again (an editor touching the file): new bytes, same faces.
     const tmp = path.join(dir, 're-saved.jpg');
@@ -175,21 +175,21 @@ describe.skipIf(!hasFaces)('Indexer on real photos', () => {
     indexer.on('file', (r) => reports.push(r));
     await indexer.run([lib]);
     expect(reports).toMatchObject([{ outcome: 'updated', photoId: photo.id }]);
-    const after = catalog.facesOfPhoto(photo.id);
+    const after = catalog.faces.ofPhoto(photo.id);
     expect(after.map((f) => f.id).sort()).toEqual(faces.map((f) => f.id).sort());
-    expect(catalog.photo(photo.id)!.contentHash).toBe(sha256(photo.path));
-    expect(catalog.assignment(faces[1].id)).toMatchObject({ personId: rose.id, source: 'user' });
+    expect(catalog.photos.get(photo.id)!.contentHash).toBe(sha256(photo.path));
+    expect(catalog.people.assignment(faces[1].id)).toMatchObject({ personId: rose.id, source: 'user' });
 
     // A different picture under the same name: old faces go, the user's lost name is written to the log.
     copyFileSync(face('Tom_Jones/Tom_Jones_0001.jpg'), photo.path);
     reports.length = 0;
     await indexer.run([lib]);
     expect(reports).toMatchObject([{ outcome: 'updated', photoId: photo.id }]);
-    const replaced = catalog.facesOfPhoto(photo.id);
+    const replaced = catalog.faces.ofPhoto(photo.id);
     expect(replaced.length).toBeGreaterThanOrEqual(1);
     expect(replaced.some((f) => faces.some((o) => o.id === f.id))).toBe(false);
-    expect(catalog.assignmentsOfPerson(rose.id)).toEqual([]);
-    const log = catalog.lastDecision<{ photoId: number; faces: { faceId: number; assignment: { personId: number } }[] }>()!;
+    expect(catalog.people.assignmentsOf(rose.id)).toEqual([]);
+    const log = catalog.decisions.last<{ photoId: number; faces: { faceId: number; assignment: { personId: number } }[] }>()!;
     expect(log.kind).toBe('reindex-removed-faces');
     expect(log.payload.photoId).toBe(photo.id);
     expect(log.payload.faces).toMatchObject([{ faceId: faces[1].id, assignment: { personId: rose.id } }]);
@@ -203,19 +203,19 @@ describe.skipIf(!hasFaces)('Indexer on real photos', () => {
     const indexer = makeIndexer();
     const run = await indexer.run([lib]);
     expect(run).toMatchObject({ added: 2, duplicates: 1 });
-    const a = catalog.livePhotoByPath(original)!;
-    const b = catalog.livePhotoByPath(copy)!;
+    const a = catalog.photos.liveByPath(original)!;
+    const b = catalog.photos.liveByPath(copy)!;
     const [canonical, duplicate] = a.status === 'ok' ? [a, b] : [b, a];
     expect(duplicate).toMatchObject({ status: 'duplicate', duplicateOf: canonical.id, contentHash: canonical.contentHash });
-    expect(catalog.facesOfPhoto(duplicate.id)).toEqual([]);
-    const faceIds = catalog.facesOfPhoto(canonical.id).map((f) => f.id);
+    expect(catalog.faces.ofPhoto(duplicate.id)).toEqual([]);
+    const faceIds = catalog.faces.ofPhoto(canonical.id).map((f) => f.id);
     expect(catalog.stats()).toMatchObject({ photos: 2, duplicates: 1 });
 
     unlinkSync(canonical.path);
     await indexer.run([lib]);
-    expect(catalog.photo(canonical.id)).toMatchObject({ status: 'ok', path: duplicate.path });
-    expect(catalog.photo(duplicate.id)).toBeUndefined();
-    expect(catalog.facesOfPhoto(canonical.id).map((f) => f.id)).toEqual(faceIds);
+    expect(catalog.photos.get(canonical.id)).toMatchObject({ status: 'ok', path: duplicate.path });
+    expect(catalog.photos.get(duplicate.id)).toBeUndefined();
+    expect(catalog.faces.ofPhoto(canonical.id).map((f) => f.id)).toEqual(faceIds);
     expect(catalog.stats()).toMatchObject({ photos: 2, duplicates: 0, retired: 0 });
   });
 
@@ -228,7 +228,7 @@ describe.skipIf(!hasFaces)('Indexer on real photos', () => {
     const run = await indexer.run([lib]);
 
     for (const c of cases) {
-      const p = catalog.livePhotoByPath(path.join(lib, 'odd', c.name));
+      const p = catalog.photos.liveByPath(path.join(lib, 'odd', c.name));
       expect(p, c.name).toBeDefined();
       if (c.code) {
         expect(p, c.name).toMatchObject({ status: 'failed', errorCode: c.code });
@@ -236,26 +236,26 @@ describe.skipIf(!hasFaces)('Indexer on real photos', () => {
         expect(failedReports.find((r) => r.path === p!.path)?.error?.code, c.name).toBe(c.code);
       } else {
         expect(['ok', 'duplicate'], c.name).toContain(p!.status);
-        expect(catalog.facesOfPhoto(p!.duplicateOf ?? p!.id).length, c.name).toBeGreaterThanOrEqual(1);
+        expect(catalog.faces.ofPhoto(p!.duplicateOf ?? p!.id).length, c.name).toBeGreaterThanOrEqual(1);
       }
     }
-    for (const g of good) expect(catalog.livePhotoByPath(g)!.status).toBe('ok');
-    expect(catalog.livePhotoByPath(path.join(lib, 'odd', 'link-to-gray.jpg'))!.status).toBe('duplicate');
+    for (const g of good) expect(catalog.photos.liveByPath(g)!.status).toBe('ok');
+    expect(catalog.photos.liveByPath(path.join(lib, 'odd', 'link-to-gray.jpg'))!.status).toBe('duplicate');
     // Hidden and system folders were not entered; the folder loop was reported, not followed.
-    expect(catalog.photos().filter((p) => /\.git|@eaDir|\$RECYCLE|\._/.test(p.path))).toEqual([]);
-    expect(catalog.photos().filter((p) => p.path.includes('back-to-top'))).toEqual([]);
+    expect(catalog.photos.list().filter((p) => /\.git|@eaDir|\$RECYCLE|\._/.test(p.path))).toEqual([]);
+    expect(catalog.photos.list().filter((p) => p.path.includes('back-to-top'))).toEqual([]);
     expect(run.warnings).toMatchObject([{ code: 'SYMLINK_LOOP', path: path.join(lib, 'odd', 'sub', 'back-to-top') }]);
-    expect(catalog.photos()).toHaveLength(good.length + cases.length);
+    expect(catalog.photos.list()).toHaveLength(good.length + cases.length);
     expect(run.failed).toBe(cases.filter((c) => c.code).length);
     // The upright face of the EXIF-rotated photo sits where it does in the original (the tag was applied).
-    const rotated = catalog.facesOfPhoto(catalog.livePhotoByPath(path.join(lib, 'odd', 'exif-rotated.jpg'))!.id)[0];
-    const upright = catalog.facesOfPhoto(catalog.livePhotoByPath(path.join(lib, 'odd', 'with space.jpg'))!.id)[0];
+    const rotated = catalog.faces.ofPhoto(catalog.photos.liveByPath(path.join(lib, 'odd', 'exif-rotated.jpg'))!.id)[0];
+    const upright = catalog.faces.ofPhoto(catalog.photos.liveByPath(path.join(lib, 'odd', 'with space.jpg'))!.id)[0];
     expect(Math.abs(rotated.box.x - upright.box.x)).toBeLessThan(upright.box.width * 0.2);
     expect(Math.abs(rotated.box.y - upright.box.y)).toBeLessThan(upright.box.height * 0.2);
 
     const second = await indexer.run([lib]);
     expect(second).toMatchObject({ total: 0, failed: 0, added: 0 });
-    expect(catalog.photos()).toHaveLength(good.length + cases.length);
+    expect(catalog.photos.list()).toHaveLength(good.length + cases.length);
   });
 
   it('handles files deleted or replaced while the run is in progress', async () => {
@@ -273,8 +273,8 @@ describe.skipIf(!hasFaces)('Indexer on real photos', () => {
     });
     const run = await indexer.run([lib]);
     expect(reports.find((r) => r.path === toDelete)).toMatchObject({ outcome: 'vanished', error: { code: 'VANISHED' } });
-    expect(catalog.livePhotoByPath(toDelete)).toBeUndefined();
-    expect(catalog.livePhotoByPath(toReplace)).toMatchObject({ status: 'ok', contentHash: sha256(toReplace) });
+    expect(catalog.photos.liveByPath(toDelete)).toBeUndefined();
+    expect(catalog.photos.liveByPath(toReplace)).toMatchObject({ status: 'ok', contentHash: sha256(toReplace) });
     expect(run).toMatchObject({ done: files.length, added: files.length - 1 });
     expect((await indexer.run([lib])).total).toBe(0);
   });
@@ -329,22 +329,22 @@ describe.skipIf(!hasFaces)('Indexer on real photos', () => {
       const added = path.join(lib, 'new folder', 'arrived later.jpg');
       mkdirSync(path.dirname(added));
       copyFileSync(face('Rose_Leslie/Rose_Leslie_0001.jpg'), added);
-      await until(() => catalog.livePhotoByPath(added)?.status === 'ok', 'new photo indexed');
-      const id = catalog.livePhotoByPath(added)!.id;
-      expect(catalog.facesOfPhoto(id).length).toBeGreaterThanOrEqual(1);
+      await until(() => catalog.photos.liveByPath(added)?.status === 'ok', 'new photo indexed');
+      const id = catalog.photos.liveByPath(added)!.id;
+      expect(catalog.faces.ofPhoto(id).length).toBeGreaterThanOrEqual(1);
 
       const resaved = path.join(dir, 'resaved.jpg');
       await reencode(added, resaved, 70);
       copyFileSync(resaved, added);
       const newHash = sha256(added);
-      await until(() => catalog.photo(id)?.contentHash === newHash, 'changed photo re-read');
+      await until(() => catalog.photos.get(id)?.contentHash === newHash, 'changed photo re-read');
 
       const renamed = path.join(lib, 'renamed later.jpg');
       renameSync(added, renamed);
-      await until(() => catalog.photo(id)?.path === renamed && catalog.photo(id)?.status === 'ok', 'rename followed');
+      await until(() => catalog.photos.get(id)?.path === renamed && catalog.photos.get(id)?.status === 'ok', 'rename followed');
 
       unlinkSync(renamed);
-      await until(() => catalog.photo(id)?.status === 'retired', 'deleted photo retired');
+      await until(() => catalog.photos.get(id)?.status === 'retired', 'deleted photo retired');
       await watcher.idle();
       expect(catalog.stats()).toMatchObject({ photos: 1, retired: 1 });
     } finally {
@@ -356,7 +356,7 @@ describe.skipIf(!hasFaces)('Indexer on real photos', () => {
     copyPhotos(lib, ['groups/kit_with_rose.jpg', 'Jon_Voight/Jon_Voight_0001.jpg']);
     await makeIndexer().run([lib]);
     const photo = photoAt('kit_with_rose.jpg')!;
-    const faces = catalog.facesOfPhoto(photo.id);
+    const faces = catalog.faces.ofPhoto(photo.id);
     for (const f of faces) {
       expect(f.thumb).toBe(thumbs.faceThumbName(photo.contentHash!, f.box));
       expect(f.thumb).not.toContain('kit_with_rose');

@@ -45,9 +45,9 @@ describe.skipIf(!hasFaces || process.platform === 'win32')('unreadable photos an
     expect(second.lines.filter((l) => l.e === 'warning')).toMatchObject([{ code: 'FOLDER_UNREADABLE', path: path.join(lib, 'locked') }]);
     const catalog = new Catalog(config.catalog);
     try {
-      expect(catalog.livePhotoByPath(secret)).toMatchObject({ status: 'failed', errorCode: 'UNREADABLE', errorMessage: 'permission denied' });
+      expect(catalog.photos.liveByPath(secret)).toMatchObject({ status: 'failed', errorCode: 'UNREADABLE', errorMessage: 'permission denied' });
       // Not retired: the folder may hold it still; the indexer just could not look.
-      expect(catalog.livePhotoByPath(path.join(lib, 'locked', 'inside.jpg'))).toMatchObject({ status: 'ok' });
+      expect(catalog.photos.liveByPath(path.join(lib, 'locked', 'inside.jpg'))).toMatchObject({ status: 'ok' });
       expect(catalog.stats()).toMatchObject({ photos: 3, failed: 1, retired: 0 });
     } finally {
       catalog.close();

@@ -15,7 +15,7 @@ import { Catalog } from '../../../main/engine/library/catalog/catalog.ts';
 import { Indexer } from '../../../main/engine/library/indexer/indexer.ts';
 import { exportXmpSidecars } from '../../../main/engine/library/xmp-sidecars.ts';
 import { addManualFace, removeManualFace } from '../../../main/engine/library/manual-faces.ts';
-import { l2distance } from '../../../main/engine/face/embed/embedder.ts';
+import { l2Distance as l2distance } from '../../../main/engine/math/vectors.ts';
 import { endExifTool, exiftool } from '../../../main/engine/metadata/exiftool.ts';
 import { readPhotoRegions, type FaceRegion } from '../../../main/engine/metadata/xmp-regions.ts';
 import { applyImportedNames } from '../../../main/engine/people/imported-names.ts';
@@ -42,16 +42,16 @@ describe.skipIf(!hasFaces)(`XMP face names in and out${hasFaces ? '' : ` (${noFa
   let summary: Awaited<ReturnType<Indexer['run']>>;
 
   const nameOfFaceAt = (photo: string, cx: number, cy: number): string | null => {
-    const p = catalog.livePhotoByPath(at(photo))!;
-    const f = catalog.facesOfPhoto(p.id).find((g) => g.box.x <= cx && cx <= g.box.x + g.box.width && g.box.y <= cy && cy <= g.box.y + g.box.height);
+    const p = catalog.photos.liveByPath(at(photo))!;
+    const f = catalog.faces.ofPhoto(p.id).find((g) => g.box.x <= cx && cx <= g.box.x + g.box.width && g.box.y <= cy && cy <= g.box.y + g.box.height);
     if (!f) return null;
-    const a = catalog.assignment(f.id);
-    return a ? catalog.person(a.personId)!.name : null;
+    const a = catalog.people.assignment(f.id);
+    return a ? catalog.people.get(a.personId)!.name : null;
   };
   const sourceOfFaceNamed = (photo: string, name: string) => {
-    const p = catalog.livePhotoByPath(at(photo))!;
-    return catalog.facesOfPhoto(p.id).filter((f) => { const a = catalog.assignment(f.id); return a && catalog.person(a.personId)!.name === name; })
-      .map((f) => ({ source: f.source, assignment: catalog.assignment(f.id)!.source }));
+    const p = catalog.photos.liveByPath(at(photo))!;
+    return catalog.faces.ofPhoto(p.id).filter((f) => { const a = catalog.people.assignment(f.id); return a && catalog.people.get(a.personId)!.name === name; })
+      .map((f) => ({ source: f.source, assignment: catalog.people.assignment(f.id)!.source }));
   };
 
   beforeAll(async () => {
@@ -87,7 +87,7 @@ describe.skipIf(!hasFaces)(`XMP face names in and out${hasFaces ? '' : ` (${noFa
 
     engine = await createFaceEngine({ workers: 1 });
     catalog = new Catalog(path.join(dir, 'catalog.db'));
-    summary = await new Indexer({ catalog, analyzer: engine, concurrency: 2 }).run([lib]);
+    summary = await new Indexer({ catalog, analyser: engine, concurrency: 2 }).run([lib]);
     people = new PeopleService(catalog);
   });
   afterAll(async () => {
@@ -108,23 +108,23 @@ describe.skipIf(!hasFaces)(`XMP face names in and out${hasFaces ? '' : ` (${noFa
     expect(nameOfFaceAt('kit_rot6.jpg', 300, 130)).toBe('Kit Harington');
     expect(nameOfFaceAt('kit_rot6.jpg', 120, 150)).toBeNull();
     // One person per name, every face a confirmed decision, logged for undo.
-    expect(catalog.people().filter((p) => p.name === 'Kit Harington')).toHaveLength(1);
+    expect(catalog.people.all().filter((p) => p.name === 'Kit Harington')).toHaveLength(1);
     expect(sourceOfFaceNamed('kit_with_rose.jpg', 'Rose Leslie')).toEqual([{ source: 'detector', assignment: 'user' }]);
-    expect(catalog.decisions().filter((d) => d.kind === 'confirm').length).toBe(5);
+    expect(catalog.decisions.list().filter((d) => d.kind === 'confirm').length).toBe(5);
   });
 
   it('a named region with no detected face becomes a manual face, embedded and named', () => {
     const manual = sourceOfFaceNamed('bbt1.jpg', 'Poster');
     expect(manual).toEqual([{ source: 'manual', assignment: 'user' }]);
-    const p = catalog.livePhotoByPath(at('bbt1.jpg'))!;
-    const f = catalog.facesOfPhoto(p.id).find((g) => g.source === 'manual')!;
+    const p = catalog.photos.liveByPath(at('bbt1.jpg'))!;
+    const f = catalog.faces.ofPhoto(p.id).find((g) => g.source === 'manual')!;
     expect(Math.hypot(...f.embedding)).toBeCloseTo(1, 4);
     expect(f.box.x).toBeCloseTo((0.491 - 0.052) * 1366, 0);
   });
 
   it('a RAW+JPEG pair is one photo, the JPEG, and the RAW sidecar names it', () => {
     expect(summary.pairedRaw).toEqual([{ raw: at('IMG_0001.dng'), photo: at('IMG_0001.JPG') }]);
-    expect(catalog.livePhotoByPath(at('IMG_0001.dng'))).toBeUndefined();
+    expect(catalog.photos.liveByPath(at('IMG_0001.dng'))).toBeUndefined();
     expect(sourceOfFaceNamed('IMG_0001.JPG', 'Jon Voight')).toEqual([{ source: 'detector', assignment: 'user' }]);
   });
 
@@ -135,10 +135,10 @@ describe.skipIf(!hasFaces)(`XMP face names in and out${hasFaces ? '' : ` (${noFa
     expect(problems).toContainEqual(['gone.jpg.xmp', 'SIDECAR_WITHOUT_PHOTO']);
     expect(summary.warnings.map((w) => w.code)).toContain('SIDECAR_WITHOUT_PHOTO');
     // The photo with malformed XMP is indexed with its face anyway.
-    const broken = catalog.livePhotoByPath(at('broken.jpg'))!;
+    const broken = catalog.photos.liveByPath(at('broken.jpg'))!;
     expect(broken.status).toBe('ok');
-    expect(catalog.facesOfPhoto(broken.id).length).toBe(1);
-    const failed = Object.fromEntries(catalog.failures().map((f) => [path.basename(f.path), f.errorCode]));
+    expect(catalog.faces.ofPhoto(broken.id).length).toBe(1);
+    const failed = Object.fromEntries(catalog.photos.failures().map((f) => [path.basename(f.path), f.errorCode]));
     expect(failed['bare.dng']).toBe('NO_PREVIEW');
     if (hasHeifEnc) expect(failed['truncated.heic']).toBe('CORRUPT_IMAGE');
     for (const [f, bytes] of before) expect(readFileSync(at(f)).equals(bytes), `${f} unchanged`).toBe(true);
@@ -148,16 +148,16 @@ describe.skipIf(!hasFaces)(`XMP face names in and out${hasFaces ? '' : ` (${noFa
     people.recluster();
     expect(nameOfFaceAt('kit_with_rose.jpg', 300, 130)).toBe('Kit Harington');
     // The user says Rose's face is not Rose; the sidecar is read again: the decision stands.
-    const p = catalog.livePhotoByPath(at('kit_with_rose.jpg'))!;
-    const rose = catalog.people().find((q) => q.name === 'Rose Leslie')!;
-    const roseFace = catalog.assignmentsOfPerson(rose.id).map((a) => a.faceId).find((id) => catalog.face(id)!.photoId === p.id)!;
+    const p = catalog.photos.liveByPath(at('kit_with_rose.jpg'))!;
+    const rose = catalog.people.all().find((q) => q.name === 'Rose Leslie')!;
+    const roseFace = catalog.people.assignmentsOf(rose.id).map((a) => a.faceId).find((id) => catalog.faces.get(id)!.photoId === p.id)!;
     people.rejectFaces([roseFace], rose.id);
     const region = catalog.xmp.regionsOfPhoto(p.id).find((r) => r.name === 'Rose Leslie')!;
     catalog.xmp.setRegionStatus(region.id, 'pending');
     expect(applyImportedNames(people).kept).toBe(1);
-    expect(catalog.assignment(roseFace)?.personId).not.toBe(rose.id);
+    expect(catalog.people.assignment(roseFace)?.personId).not.toBe(rose.id);
     people.undo(); // the reject: Rose is Rose again
-    expect(catalog.assignment(roseFace)?.personId).toBe(rose.id);
+    expect(catalog.people.assignment(roseFace)?.personId).toBe(rose.id);
   });
 
   it('sidecars of digiKam and Lightroom round-trip: read, names applied, written, read back identical', async () => {
@@ -189,7 +189,7 @@ describe.skipIf(!hasFaces)(`XMP face names in and out${hasFaces ? '' : ` (${noFa
   });
 
   it('ExifTool reads our sidecars with -XMP-mwg-rs:all, and a rename in FaceAtlas goes out to them', async () => {
-    const kit = catalog.people().find((p) => p.name === 'Kit Harington')!;
+    const kit = catalog.people.all().find((p) => p.name === 'Kit Harington')!;
     people.rename(kit.id, 'Kit H.');
     const dry = await exportXmpSidecars(catalog, { dryRun: true });
     expect(dry.written.filter((w) => w.changed).map((w) => path.basename(w.sidecar)).sort()).toEqual(['kit_rot6.xmp', 'kit_with_rose.jpg.xmp']);
@@ -231,7 +231,7 @@ describe.skipIf(!hasFaces)(`XMP face names in and out${hasFaces ? '' : ` (${noFa
     };
     const sidecarNames = async (file: string) => ((await (await exiftool()).read(file)) as { RegionInfo?: { RegionList?: { Name?: string }[] } }).RegionInfo?.RegionList?.map((g) => g.Name);
     try {
-      const jon = catalog.people().find((p) => p.name === 'Jon Voight')!;
+      const jon = catalog.people.all().find((p) => p.name === 'Jon Voight')!;
       expect(await call('settings.get')).toMatchObject({ xmpSidecars: false });
       await call('people.rename', { personId: jon.id, name: 'Jon V.' });
       await api.close(); // lets queued work finish
@@ -248,7 +248,7 @@ describe.skipIf(!hasFaces)(`XMP face names in and out${hasFaces ? '' : ` (${noFa
     };
     try {
       expect(await call2('settings.set', { xmpSidecars: true })).toMatchObject({ xmpSidecars: true });
-      const jon = catalog.people().find((p) => p.name === 'Jon V.')!;
+      const jon = catalog.people.all().find((p) => p.name === 'Jon V.')!;
       await call2('people.rename', { personId: jon.id, name: 'Jon Voight' });
       await call2('people.undo');
     } finally {
@@ -261,18 +261,18 @@ describe.skipIf(!hasFaces)(`XMP face names in and out${hasFaces ? '' : ` (${noFa
   });
 
   it('a face drawn by hand on a detected face embeds like it; it can be removed again, a detected one cannot', async () => {
-    const p = catalog.livePhotoByPath(at('kit_with_rose.jpg'))!;
-    const detected = catalog.facesOfPhoto(p.id).find((f) => f.source === 'detector' && f.box.x < 200)!; // Rose
+    const p = catalog.photos.liveByPath(at('kit_with_rose.jpg'))!;
+    const detected = catalog.faces.ofPhoto(p.id).find((f) => f.source === 'detector' && f.box.x < 200)!; // Rose
     const b = detected.box;
     // A looser box than the detector's, as a hand draws it.
     const faceId = await addManualFace(catalog, engine, p.id, { x: b.x - 0.1 * b.width, y: b.y - 0.1 * b.height, width: 1.2 * b.width, height: 1.2 * b.height });
-    const drawn = catalog.face(faceId)!;
+    const drawn = catalog.faces.get(faceId)!;
     expect(drawn.source).toBe('manual');
     expect(l2distance(drawn.embedding, detected.embedding)).toBeLessThan(0.5);
     await expect(addManualFace(catalog, engine, p.id, { x: -50, y: -50, width: 40, height: 40 })).rejects.toThrow(/at least 12 px/);
     expect(() => removeManualFace(catalog, detected.id)).toThrow(/only faces drawn by hand/);
     removeManualFace(catalog, faceId);
-    expect(catalog.face(faceId)).toBeUndefined();
+    expect(catalog.faces.get(faceId)).toBeUndefined();
   });
 
   it('--no-xmp (readXmp: false) reads no region', async () => {
@@ -282,9 +282,9 @@ describe.skipIf(!hasFaces)(`XMP face names in and out${hasFaces ? '' : ` (${noFa
     copyFileSync(at('kit_with_rose.jpg.xmp'), path.join(plain, 'kit.jpg.xmp'));
     const other = new Catalog(path.join(dir, 'plain.db'));
     try {
-      await new Indexer({ catalog: other, analyzer: engine, readXmp: false }).run([plain]);
-      const p = other.livePhotoByPath(path.join(plain, 'kit.jpg'))!;
-      expect(other.facesOfPhoto(p.id)).toHaveLength(2);
+      await new Indexer({ catalog: other, analyser: engine, readXmp: false }).run([plain]);
+      const p = other.photos.liveByPath(path.join(plain, 'kit.jpg'))!;
+      expect(other.faces.ofPhoto(p.id)).toHaveLength(2);
       expect(other.xmp.regionsOfPhoto(p.id)).toEqual([]);
       expect(other.xmp.pendingRegions()).toEqual([]);
     } finally {

@@ -2,11 +2,13 @@
 // chip cut the way face-api cuts it: a square of side mean(|mouth - eye|) / 0.45 centred on the mean of the
 // eye and mouth centres, its top 0.43 of a side above that mean. We express that chip as a five-point
 // template so the face is also rotated upright by our similarity alignment.
+import { EMBEDDING_MODEL_IDS } from '../../../../shared/models.ts';
 import { tf } from '../backend.ts';
 import { ARCFACE_TEMPLATE_112 } from '../align.ts';
 import { loadFaceApiNet } from '../weights/faceapi.ts';
 import type { FivePoints } from '../types.ts';
-import { l2normalize, type Embedder } from './embedder.ts';
+import { type Embedder } from './embedder.ts';
+import { l2Normalised } from '../../math/vectors.ts';
 
 const SIZE = 150;
 
@@ -24,7 +26,7 @@ export function dlibChipTemplate(size = SIZE): FivePoints {
 }
 
 export class DlibEmbedder implements Embedder {
-  readonly modelId = 'dlib-resnet-128';
+  readonly modelId = EMBEDDING_MODEL_IDS.dlib;
   readonly dim = 128;
   readonly inputSize = SIZE;
   readonly template: FivePoints;
@@ -40,7 +42,7 @@ export class DlibEmbedder implements Embedder {
       const input = tf.tensor3d(crop, [SIZE, SIZE, 3]);
       const d = (await this.net.computeFaceDescriptor(input)) as Float32Array;
       input.dispose();
-      out.push(l2normalize(Float32Array.from(d)));
+      out.push(l2Normalised(Float32Array.from(d)));
     }
     return out;
   }

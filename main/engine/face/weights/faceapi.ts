@@ -8,7 +8,6 @@ import { faceApiModelDir } from './files.ts';
 
 const require = createRequire(import.meta.url);
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type FaceApi = any;
 
 let faceapi: FaceApi | null = null;

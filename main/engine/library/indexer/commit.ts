@@ -64,13 +64,13 @@ function fileMatches(p: Photo): boolean {
  */
 function detach(catalog: Catalog, live: Photo): Photo | null {
   if (live.status !== 'ok') {
-    catalog.deletePhoto(live.id);
+    catalog.photos.delete(live.id);
     return null;
   }
-  const heir = catalog.duplicatesOf(live.id).find(fileMatches);
+  const heir = catalog.photos.duplicatesOf(live.id).find(fileMatches);
   if (heir) {
-    catalog.deletePhoto(heir.id);
-    catalog.updatePhotoFile(live.id, { rootId: heir.rootId, path: heir.path, size: heir.size, mtimeMs: heir.mtimeMs });
+    catalog.photos.delete(heir.id);
+    catalog.photos.updateFile(live.id, { rootId: heir.rootId, path: heir.path, size: heir.size, mtimeMs: heir.mtimeMs });
     return null;
   }
   return live;
@@ -80,34 +80,34 @@ function detach(catalog: Catalog, live: Photo): Photo | null {
 export function retireMissing(catalog: Catalog, live: Photo): 'retired' | 'moved' | 'dropped' {
   return catalog.transaction(() => {
     if (live.status !== 'ok') {
-      catalog.deletePhoto(live.id);
+      catalog.photos.delete(live.id);
       return 'dropped' as const;
     }
     const kept = detach(catalog, live);
     if (!kept) return 'moved' as const;
-    catalog.retirePhoto(kept.id);
+    catalog.photos.retire(kept.id);
     return 'retired' as const;
   });
 }
 
 function replaceInPlace(catalog: Catalog, photo: Photo, file: PhotoFile, hash: string, result: Analysed): CommitResult {
-  const old = catalog.facesOfPhoto(photo.id);
+  const old = catalog.faces.ofPhoto(photo.id);
   const keep = matchReDetectedFaces(old, result.analysis.faces, { minIoU: INDEXER_DEFAULTS.sameFaceIoU, maxDistance: INDEXER_DEFAULTS.sameFaceMaxDistance });
   const meta = toMeta(hash, result);
   const removed = new Set(old.map((f) => f.id).filter((id) => !keep.includes(id)));
   // Faces that carried user work and were not found again: write down what is lost, never silently.
   const lost = old
     .filter((f) => removed.has(f.id))
-    .map((f) => ({ face: f, assignment: catalog.assignment(f.id), constraints: catalog.constraintsOfFace(f.id) }))
+    .map((f) => ({ face: f, assignment: catalog.people.assignment(f.id), constraints: catalog.people.constraintsOfFace(f.id) }))
     .filter((x) => x.assignment?.source === 'user' || x.constraints.length > 0);
   if (lost.length > 0) {
-    catalog.logDecision('reindex-removed-faces', {
+    catalog.decisions.log('reindex-removed-faces', {
       photoId: photo.id,
       path: file.path,
       faces: lost.map((x) => ({ faceId: x.face.id, box: x.face.box, assignment: x.assignment ?? null, constraints: x.constraints })),
     });
   }
-  const { faceIds } = catalog.replaceAnalysis(photo.id, file, meta, { detectorId: result.analysis.detectorId, modelId: result.modelId, faces: result.analysis.faces }, keep);
+  const { faceIds } = catalog.photos.replaceAnalysis(photo.id, file, meta, { detectorId: result.analysis.detectorId, modelId: result.modelId, faces: result.analysis.faces }, keep);
   recordRegions(catalog, photo.id, faceIds, result.regions);
   return { outcome: 'updated', photoId: photo.id, faces: faceIds.length };
 }
@@ -123,12 +123,12 @@ function toMeta(hash: string, r: Analysed): PhotoMeta {
  */
 export function commitFile(catalog: Catalog, file: PhotoFile, hash: string, modelId: string, result: Analysed | Failure | null): CommitResult {
   return catalog.transaction((): CommitResult => {
-    const live = catalog.livePhotoByPath(file.path);
+    const live = catalog.photos.liveByPath(file.path);
     if (live && live.contentHash === hash && live.status !== 'failed') {
       const stale = live.status === 'ok' && live.modelId !== modelId;
       if (!stale) {
         if (live.size === file.size && live.mtimeMs === file.mtimeMs && live.rootId === file.rootId) return { outcome: 'unchanged', photoId: live.id };
-        catalog.updatePhotoFile(live.id, file);
+        catalog.photos.updateFile(live.id, file);
         return { outcome: 'touched', photoId: live.id };
       }
       if (!result) return { outcome: 'needs-analysis' };
@@ -139,35 +139,35 @@ export function commitFile(catalog: Catalog, file: PhotoFile, hash: string, mode
       return replaceInPlace(catalog, live, file, hash, result);
     }
 
-    const canonical = catalog.canonicalByHash(hash);
+    const canonical = catalog.photos.canonicalByHash(hash);
     if (!canonical && !result) return { outcome: 'needs-analysis' };
     if (!canonical && result?.kind === 'failure' && live?.status === 'failed') {
-      return { outcome: 'failed', photoId: catalog.recordFailure(file, hash, result.code, result.message) };
+      return { outcome: 'failed', photoId: catalog.photos.recordFailure(file, hash, result.code, result.message) };
     }
 
     // The content at this path has changed: free the path from its previous owner.
     const inPlace = live ? detach(catalog, live) : null;
 
     if (canonical) {
-      if (inPlace) catalog.retirePhoto(inPlace.id);
+      if (inPlace) catalog.photos.retire(inPlace.id);
       if (canonical.status === 'retired') {
-        catalog.revivePhoto(canonical.id, file);
+        catalog.photos.revive(canonical.id, file);
         return { outcome: 'revived', photoId: canonical.id };
       }
       if (!fileMatches(canonical)) {
-        catalog.updatePhotoFile(canonical.id, file);
+        catalog.photos.updateFile(canonical.id, file);
         return { outcome: 'moved', photoId: canonical.id };
       }
-      return { outcome: 'duplicate', photoId: catalog.insertDuplicate(file, hash, canonical.id) };
+      return { outcome: 'duplicate', photoId: catalog.photos.insertDuplicate(file, hash, canonical.id) };
     }
 
     if (result!.kind === 'failure') {
-      if (inPlace) catalog.retirePhoto(inPlace.id);
-      return { outcome: 'failed', photoId: catalog.recordFailure(file, hash, result!.code, result!.message) };
+      if (inPlace) catalog.photos.retire(inPlace.id);
+      return { outcome: 'failed', photoId: catalog.photos.recordFailure(file, hash, result!.code, result!.message) };
     }
     const analysed = result as Analysed;
     if (inPlace) return replaceInPlace(catalog, inPlace, file, hash, analysed);
-    const { photoId, faceIds } = catalog.insertAnalysedPhoto(file, toMeta(hash, analysed), {
+    const { photoId, faceIds } = catalog.photos.insertAnalysed(file, toMeta(hash, analysed), {
       detectorId: analysed.analysis.detectorId,
       modelId: analysed.modelId,
       faces: analysed.analysis.faces,
@@ -180,12 +180,12 @@ export function commitFile(catalog: Catalog, file: PhotoFile, hash: string, mode
 /** Records a file that failed before its content could be read (empty, unreadable, broken link...). */
 export function commitUnreadable(catalog: Catalog, file: PhotoFile, code: string, message: string): CommitResult {
   return catalog.transaction((): CommitResult => {
-    const live = catalog.livePhotoByPath(file.path);
+    const live = catalog.photos.liveByPath(file.path);
     if (live && live.status !== 'failed') {
       const kept = detach(catalog, live);
-      if (kept) catalog.retirePhoto(kept.id);
+      if (kept) catalog.photos.retire(kept.id);
     }
-    return { outcome: 'failed', photoId: catalog.recordFailure(file, null, code, message) };
+    return { outcome: 'failed', photoId: catalog.photos.recordFailure(file, null, code, message) };
   });
 }
 

@@ -3,7 +3,7 @@
 import { lstat, stat } from 'node:fs/promises';
 import type { Stats } from 'node:fs';
 import type { Catalog, PhotoFile } from '../catalog/catalog.ts';
-import type { PhotoAnalyzer } from './analyzer.ts';
+import type { PhotoAnalyser } from './analyser.ts';
 import { type Analysed, type Failure, type FileOutcome, commitFile, commitUnreadable } from './commit.ts';
 import { INDEXER_DEFAULTS, type IndexErrorCode } from './constants.ts';
 import { readTakenAt } from './exif.ts';
@@ -12,7 +12,7 @@ import { importRegions, type RegionImport } from './xmp-import.ts';
 
 export interface FileContext {
   catalog: Catalog;
-  analyzer: PhotoAnalyzer;
+  analyser: PhotoAnalyser;
   /** Read again files that failed before even when unchanged. */
   retryFailed: boolean;
   /** Analyses in progress by content hash, so two copies of one photo are analysed once. */
@@ -73,22 +73,24 @@ const sameStat = (a: Stats, b: Stats): boolean => a.size === b.size && a.mtimeMs
 
 /** `companions`: RAW files of the same shot (their sidecars hold regions for this photo too). */
 export async function indexFile(ctx: FileContext, file: string, rootId: number | null, companions: string[] = []): Promise<FileReport> {
-  const { catalog, analyzer } = ctx;
+  const { catalog, analyser } = ctx;
+  // The catch below records the failure under this (a file that vanished before its first stat has size 0).
+  // eslint-disable-next-line no-useless-assignment -- read in the catch block, which the rule does not follow
   let photoFile: PhotoFile = { rootId, path: file, size: 0, mtimeMs: 0 };
   try {
     for (let attempt = 0; ; attempt++) {
       const before = await statPhoto(file);
       photoFile = { rootId, path: file, size: before.size, mtimeMs: before.mtimeMs };
-      const live = catalog.livePhotoByPath(file);
+      const live = catalog.photos.liveByPath(file);
       const upToDate = live && live.size === before.size && live.mtimeMs === before.mtimeMs && live.rootId === rootId;
-      const stale = live?.status === 'ok' && live.modelId !== analyzer.modelId;
+      const stale = live?.status === 'ok' && live.modelId !== analyser.modelId;
       if (upToDate && !stale && !(ctx.retryFailed && live.status === 'failed')) return { path: file, outcome: 'unchanged', photoId: live.id };
       if (before.size === 0) throw new FileProblem('EMPTY_FILE', 'file is empty (0 bytes)');
 
       const hash = await hashFile(file).catch(async (err) => { throw await classifyFsError(err, file); });
       let result: Analysed | Failure | null = null;
       for (;;) {
-        const r = commitFile(catalog, photoFile, hash, analyzer.modelId, result);
+        const r = commitFile(catalog, photoFile, hash, analyser.modelId, result);
         if (r.outcome !== 'needs-analysis') {
           const rep: FileReport = { path: file, outcome: r.outcome, photoId: r.photoId, faces: r.faces };
           if (r.outcome === 'failed' && result?.kind === 'failure') rep.error = { code: result.code, message: result.message };
@@ -129,12 +131,12 @@ export async function indexFile(ctx: FileContext, file: string, rootId: number |
 
 async function analyse(ctx: FileContext, file: string, companions: string[]): Promise<Analysed | Failure | FileProblem> {
   try {
-    const [analysis, takenAt] = await Promise.all([ctx.analyzer.analyzePhoto(file), readTakenAt(file)]);
+    const [analysis, takenAt] = await Promise.all([ctx.analyser.analysePhoto(file), readTakenAt(file)]);
     const regions = ctx.readXmp
-      ? await importRegions(ctx.analyzer, file, analysis, companions).catch((err: Error): RegionImport => (
+      ? await importRegions(ctx.analyser, file, analysis, companions).catch((err: Error): RegionImport => (
         { regions: [], readPaths: [file], problems: [{ path: file, code: 'XMP_UNREADABLE', message: `face regions could not be read: ${err.message.split('\n')[0]}` }] }))
       : undefined;
-    return { kind: 'analysed', analysis, modelId: ctx.analyzer.modelId, takenAt, regions };
+    return { kind: 'analysed', analysis, modelId: ctx.analyser.modelId, takenAt, regions };
   } catch (err) {
     return toFailure(err);
   }

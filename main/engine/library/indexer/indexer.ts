@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { ThumbnailCache } from '../thumbs/thumbnail-cache.ts';
-import type { PhotoAnalyzer } from './analyzer.ts';
+import type { PhotoAnalyser } from './analyser.ts';
 import { retireMissing } from './commit.ts';
 import { INDEXER_DEFAULTS } from './constants.ts';
 import { type FileContext, type FileReport, indexFile } from './index-file.ts';
@@ -16,7 +16,7 @@ import { LibraryWatcher, type WatchOptions } from './watch.ts';
 
 export interface IndexerOptions {
   catalog: Catalog;
-  analyzer: PhotoAnalyzer;
+  analyser: PhotoAnalyser;
   /** When given, photo and face thumbnails are cut right after each photo is analysed. */
   thumbs?: ThumbnailCache | null;
   /** Photos in flight at once; default 2 per core (the engine's pool queues the rest). */
@@ -77,7 +77,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     this.catalog = opts.catalog;
     this.thumbs = opts.thumbs ?? null;
     this.concurrency = Math.max(1, opts.concurrency ?? INDEXER_DEFAULTS.inFlightPerWorker * availableParallelism());
-    this.ctx = { catalog: opts.catalog, analyzer: opts.analyzer, retryFailed: opts.retryFailed ?? false, inFlight: new Map(), readXmp: opts.readXmp ?? INDEXER_DEFAULTS.readXmpRegions };
+    this.ctx = { catalog: opts.catalog, analyser: opts.analyser, retryFailed: opts.retryFailed ?? false, inFlight: new Map(), readXmp: opts.readXmp ?? INDEXER_DEFAULTS.readXmpRegions };
   }
 
   get paused(): boolean {
@@ -127,7 +127,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
       this.emit('progress', tracker.snapshot());
     };
     try {
-      const roots = rootPaths.map((p) => this.catalog.addRoot(p));
+      const roots = rootPaths.map((p) => this.catalog.roots.add(p));
       progress(true);
       const scan = await scanRoots(roots, {
         signal: opts.signal,
@@ -169,7 +169,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
         const walked = roots.filter((r) => !scan.unavailableRoots.some((u) => u.id === r.id));
         this.retireUnseen(walked.map((r) => r.path), scan, seen, tracker);
         const t = Date.now();
-        for (const r of roots) if (!scan.unavailableRoots.some((u) => u.id === r.id)) this.catalog.markRootScanned(r.id, t);
+        for (const r of roots) if (!scan.unavailableRoots.some((u) => u.id === r.id)) this.catalog.roots.markScanned(r.id, t);
         this.recordOrphanSidecars(walked.map((r) => r.path), scan, warn);
       }
       tracker.counts.phase = cancelled ? 'cancelled' : 'done';
@@ -194,10 +194,10 @@ export class Indexer extends EventEmitter<IndexerEvents> {
   /** A file or folder is gone: retire the photos recorded at or under it whose files are really missing. */
   forgetPath(fileOrFolder: string): RetiredEvent[] {
     const abs = path.resolve(fileOrFolder);
-    const rows = [this.catalog.livePhotoByPath(abs), ...this.catalog.livePhotosUnder(abs)].filter((p) => p !== undefined);
+    const rows = [this.catalog.photos.liveByPath(abs), ...this.catalog.photos.liveUnder(abs)].filter((p) => p !== undefined);
     const events: RetiredEvent[] = [];
     for (const { id } of rows) {
-      const photo = this.catalog.photo(id);
+      const photo = this.catalog.photos.get(id);
       if (!photo || photo.status === 'retired' || existsSync(photo.path)) continue;
       const ev: RetiredEvent = { photoId: id, path: photo.path, outcome: retireMissing(this.catalog, photo) };
       events.push(ev);
@@ -208,13 +208,13 @@ export class Indexer extends EventEmitter<IndexerEvents> {
 
   /** Watches the roots and indexes what is added, changed or deleted while it runs (run() first for what changed before). */
   watch(rootPaths: string[], opts: WatchOptions = {}): LibraryWatcher {
-    const roots = rootPaths.map((p) => this.catalog.addRoot(p));
+    const roots = rootPaths.map((p) => this.catalog.roots.add(p));
     return new LibraryWatcher(this, roots.map((r) => r.path), opts);
   }
 
   private rootOf(abs: string): number | null {
     let best: { id: number; len: number } | null = null;
-    for (const r of this.catalog.roots()) if ((abs === r.path || isUnder(abs, r.path)) && (!best || r.path.length > best.len)) best = { id: r.id, len: r.path.length };
+    for (const r of this.catalog.roots.all()) if ((abs === r.path || isUnder(abs, r.path)) && (!best || r.path.length > best.len)) best = { id: r.id, len: r.path.length };
     return best?.id ?? null;
   }
 
@@ -230,17 +230,17 @@ export class Indexer extends EventEmitter<IndexerEvents> {
 
   /** Files that are not up to date in the catalog, and the unreadable entries found by the scan. */
   private pendingWork(scan: ScanResult, tracker: ProgressTracker): { path: string; rootId: number; companions?: string[] }[] {
-    const modelId = this.ctx.analyzer.modelId;
+    const modelId = this.ctx.analyser.modelId;
     const work: { path: string; rootId: number; companions?: string[] }[] = [];
     for (const f of scan.files) {
-      const live = this.catalog.livePhotoByPath(f.path);
+      const live = this.catalog.photos.liveByPath(f.path);
       const upToDate = live && live.size === f.size && live.mtimeMs === f.mtimeMs && live.rootId === f.rootId;
       const stale = live?.status === 'ok' && live.modelId !== modelId;
       if (upToDate && !stale && !(this.ctx.retryFailed && live.status === 'failed')) tracker.counts.unchanged++;
       else work.push(f);
     }
     for (const p of scan.fileProblems) {
-      const live = this.catalog.livePhotoByPath(p.path);
+      const live = this.catalog.photos.liveByPath(p.path);
       if (live?.status === 'failed' && live.errorCode === p.code && !this.ctx.retryFailed) tracker.counts.unchanged++;
       else work.push(p);
     }
@@ -275,10 +275,10 @@ export class Indexer extends EventEmitter<IndexerEvents> {
   private retireUnseen(walkedRoots: string[], scan: ScanResult, seen: Set<string>, tracker: ProgressTracker): void {
     const protectedFolders = scan.unreadableFolders.map((f) => f.path);
     const candidates = new Map<number, string>();
-    for (const root of walkedRoots) for (const p of this.catalog.livePhotosUnder(root)) candidates.set(p.id, p.path);
+    for (const root of walkedRoots) for (const p of this.catalog.photos.liveUnder(root)) candidates.set(p.id, p.path);
     for (const [id, file] of candidates) {
       if (seen.has(file) || protectedFolders.some((f) => isUnder(file, f))) continue;
-      const current = this.catalog.photo(id);
+      const current = this.catalog.photos.get(id);
       if (!current || current.status === 'retired' || current.path !== file) continue; // changed by an earlier retirement
       const outcome = retireMissing(this.catalog, current);
       if (outcome === 'retired') tracker.counts.retired++;

@@ -1,5 +1,6 @@
 // Pairs the faces found in a changed photo with its old faces, so a re-detected face keeps its id and
 // the user's decisions, and a different face that happens to sit in the same place does not.
+import { l2Distance } from '../../math/vectors.ts';
 import type { Box } from '../../face/types.ts';
 import { boxIoU } from '../../math/boxes.ts';
 
@@ -9,12 +10,6 @@ export interface MatchableFace {
   box: Box;
   embedding: Float32Array;
   modelId: string;
-}
-
-function l2(a: Float32Array, b: Float32Array): number {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += (a[i] - b[i]) ** 2;
-  return Math.sqrt(s);
 }
 
 /**
@@ -33,7 +28,7 @@ export function matchReDetectedFaces(
     oldFaces.forEach((of, j) => {
       const iou = boxIoU(nf.box, of.box);
       if (iou < opts.minIoU) return;
-      if (nf.modelId === of.modelId && nf.embedding.length === of.embedding.length && l2(nf.embedding, of.embedding) > opts.maxDistance) return;
+      if (nf.modelId === of.modelId && nf.embedding.length === of.embedding.length && l2Distance(nf.embedding, of.embedding) > opts.maxDistance) return;
       pairs.push({ i, j, iou });
     }),
   );

@@ -4,8 +4,16 @@ import { type FSWatcher, watch } from 'chokidar';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { INDEXER_DEFAULTS } from './constants.ts';
-import type { Indexer } from './indexer.ts';
 import { isPhotoName, isSkippedName } from './scan.ts';
+
+/** What the watcher needs of an indexer (the Indexer satisfies it; declared here so watch.ts imports no indexer). */
+export interface WatchedIndexer {
+  readonly concurrency: number;
+  emit(event: 'warning', warning: { path: string; code: string; message: string }): boolean;
+  whenResumed(): Promise<void>;
+  indexPath(file: string): Promise<unknown>;
+  forgetPath(fileOrFolder: string): unknown;
+}
 
 export interface WatchOptions {
   /** Quiet time (ms) before a path is handled; default INDEXER_DEFAULTS.watchDebounceMs. */
@@ -27,7 +35,7 @@ export class LibraryWatcher {
   private idleWaiters: (() => void)[] = [];
   private closed = false;
 
-  constructor(private readonly indexer: Indexer, roots: string[], private readonly opts: WatchOptions = {}) {
+  constructor(private readonly indexer: WatchedIndexer, roots: string[], private readonly opts: WatchOptions = {}) {
     const rootSet = new Set(roots.map((r) => path.resolve(r)));
     this.watcher = watch([...rootSet], {
       ignoreInitial: true,
@@ -71,7 +79,10 @@ export class LibraryWatcher {
       abs,
       setTimeout(() => {
         this.timers.delete(abs);
-        if (!this.queued.has(abs)) (this.queued.add(abs), this.queue.push(abs));
+        if (!this.queued.has(abs)) {
+          this.queued.add(abs);
+          this.queue.push(abs);
+        }
         this.pump();
       }, this.opts.debounceMs ?? INDEXER_DEFAULTS.watchDebounceMs),
     );

@@ -6,7 +6,7 @@ import { INDEXER_DEFAULTS } from '../../../../shared/settings.ts';
 import type { Box, PhotoAnalysis } from '../../face/types.ts';
 import { readPhotoRegions, type FaceRegion } from '../../metadata/xmp-regions.ts';
 import type { NewRegion } from '../catalog/xmp-store.ts';
-import type { PhotoAnalyzer } from './analyzer.ts';
+import type { PhotoAnalyser } from './analyser.ts';
 import { boxIoU } from './match-faces.ts';
 
 export interface RegionImport {
@@ -20,7 +20,7 @@ export interface RegionImport {
 const toPixels = (r: FaceRegion, a: PhotoAnalysis): Box => ({ x: r.box.x * a.width, y: r.box.y * a.height, width: r.box.width * a.width, height: r.box.height * a.height });
 
 /** Adds manual faces to `analysis.faces` for named regions that match no detected face. */
-export async function importRegions(analyzer: PhotoAnalyzer, file: string, analysis: PhotoAnalysis, companions: string[] = []): Promise<RegionImport> {
+export async function importRegions(analyser: PhotoAnalyser, file: string, analysis: PhotoAnalysis, companions: string[] = []): Promise<RegionImport> {
   const read = await readPhotoRegions(file, analysis, companions);
   const problems: RegionImport['problems'] = read.problems.map((p) => ({ path: p.source, code: p.code, message: p.message }));
   const readPaths = [...new Set([file, ...read.regions.map((r) => r.source), ...read.problems.map((p) => p.source)])];
@@ -44,7 +44,7 @@ export async function importRegions(analyzer: PhotoAnalyzer, file: string, analy
   const missing = read.regions.map((r, i) => (r.name && faceIndex[i] === null ? i : -1)).filter((i) => i >= 0);
   if (missing.length) {
     try {
-      const manual = await analyzer.analyzePhoto(file, { manualBoxes: missing.map((i) => boxes[i]) });
+      const manual = await analyser.analysePhoto(file, { manualBoxes: missing.map((i) => boxes[i]) });
       missing.forEach((i, k) => {
         if (!manual.faces[k]) return;
         faceIndex[i] = analysis.faces.length;

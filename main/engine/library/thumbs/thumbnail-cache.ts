@@ -63,11 +63,11 @@ export class ThumbnailCache {
   /** Writes the photo's thumbnail and all its face thumbnails from one decode; records the face names. */
   async writePhotoThumbs(photoId: number): Promise<void> {
     const photo = this.analysedPhoto(photoId);
-    const faces = this.catalog.facesOfPhoto(photo.id);
+    const faces = this.catalog.faces.ofPhoto(photo.id);
     const decoded = await this.decode(photo, faces);
     await this.writePhoto(photo, decoded);
     const names = await Promise.all(faces.map((f) => this.writeFace(photo, f, decoded)));
-    this.catalog.transaction(() => faces.forEach((f, i) => f.thumb !== names[i] && this.catalog.setFaceThumb(f.id, names[i])));
+    this.catalog.transaction(() => faces.forEach((f, i) => f.thumb !== names[i] && this.catalog.faces.setThumb(f.id, names[i])));
   }
 
   /** The photo's thumbnail, cut again if missing. */
@@ -81,18 +81,18 @@ export class ThumbnailCache {
 
   /** The face's thumbnail, cut again if missing. */
   async ensureFaceThumb(faceId: number): Promise<string> {
-    const face = this.catalog.face(faceId);
+    const face = this.catalog.faces.get(faceId);
     if (!face) throw new Error(`face ${faceId} does not exist`);
     const photo = this.analysedPhoto(face.photoId);
     const name = this.faceThumbName(photo.contentHash!, face.box);
     const file = this.resolve(name);
     if (!(await exists(file))) await this.writeFace(photo, face, await this.decode(photo, [face]));
-    if (face.thumb !== name) this.catalog.setFaceThumb(face.id, name);
+    if (face.thumb !== name) this.catalog.faces.setThumb(face.id, name);
     return file;
   }
 
   private analysedPhoto(photoId: number): Photo {
-    const photo = this.catalog.photo(photoId);
+    const photo = this.catalog.photos.get(photoId);
     if (!photo || !photo.contentHash || photo.width === null || photo.height === null) throw new Error(`photo ${photoId} has not been analysed`);
     if (photo.status === 'duplicate' && photo.duplicateOf !== null) return { ...this.analysedPhoto(photo.duplicateOf), path: photo.path };
     return photo;

@@ -1,10 +1,10 @@
 // The part of the face engine the indexer needs; FaceEngine (main/engine/face/engine.ts) satisfies it.
 import type { Box, PhotoAnalysis } from '../../face/types.ts';
 
-export interface PhotoAnalyzer {
+export interface PhotoAnalyser {
   /** Embedding model id; photos analysed with another model are re-read. */
   readonly modelId: string;
   readonly detectorId: string;
   /** Decodes and analyses one photo; throws an error with a string `.code` (ImageError) for unreadable images. */
-  analyzePhoto(file: string, options?: { manualBoxes?: Box[] }): Promise<PhotoAnalysis>;
+  analysePhoto(file: string, options?: { manualBoxes?: Box[] }): Promise<PhotoAnalysis>;
 }

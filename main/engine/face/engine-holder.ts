@@ -1,7 +1,7 @@
 // Starts the face engine (a pool of worker threads) the first time it is needed, with the current
 // settings, and replaces it when the detector, embedder or worker count change.
-import { createFaceEngine, type FaceEngine, type FaceEngineOptions } from '../engine/face/engine.ts';
-import type { Settings } from '../../shared/api.ts';
+import { createFaceEngine, type FaceEngine, type FaceEngineOptions } from './engine.ts';
+import type { Settings } from '../../../shared/api.ts';
 
 export class EngineHolder {
   private engine: Promise<FaceEngine> | null = null;

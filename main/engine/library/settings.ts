@@ -1,8 +1,8 @@
 // The user's settings, kept in the catalog so they travel with the library; defaults from shared/settings.ts.
-import { SettingsSchema, type Settings } from '../../shared/api.ts';
-import { ENGINE_DEFAULTS } from '../../shared/settings.ts';
-import type { Catalog } from '../engine/library/catalog/catalog.ts';
-import { MODEL_INFO } from '../engine/face/models.ts';
+import { SettingsSchema, type Settings } from '../../../shared/api.ts';
+import { ENGINE_DEFAULTS } from '../../../shared/settings.ts';
+import type { Catalog } from './catalog/catalog.ts';
+import { MODEL_INFO } from '../face/models.ts';
 
 const KEY = 'app.settings';
 
@@ -21,7 +21,7 @@ export class SettingsStore {
 
   get(): Settings {
     // A stored value that no longer fits the schema (an older version's) falls back field by field.
-    const stored = (this.catalog.getSetting<Record<string, unknown>>(KEY) ?? {}) as Record<string, unknown>;
+    const stored = (this.catalog.settings.get<Record<string, unknown>>(KEY) ?? {}) as Record<string, unknown>;
     const out: Record<string, unknown> = { ...DEFAULT_SETTINGS };
     for (const [k, v] of Object.entries(stored)) {
       const field = SettingsSchema.shape[k as keyof Settings];
@@ -33,7 +33,7 @@ export class SettingsStore {
   set(change: Partial<Settings>): { settings: Settings; changed: (keyof Settings)[] } {
     const before = this.get();
     const settings = SettingsSchema.parse({ ...before, ...change });
-    this.catalog.setSetting(KEY, settings);
+    this.catalog.settings.set(KEY, settings);
     const changed = (Object.keys(settings) as (keyof Settings)[]).filter((k) => settings[k] !== before[k]);
     return { settings, changed };
   }

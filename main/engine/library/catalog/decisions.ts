@@ -1,0 +1,30 @@
+// The decision log: every user decision with the state it replaced, newest first, so undo restores it.
+import type Database from 'better-sqlite3';
+import { type Decision, toDecision } from './rows.ts';
+
+type Row = Record<string, unknown>;
+const now = (): number => Date.now();
+
+export class DecisionStore {
+  constructor(private readonly db: Database.Database) {}
+
+  log(kind: string, payload: unknown): number {
+    const { lastInsertRowid } = this.db.prepare('INSERT INTO decisions (kind, payload, created_at) VALUES (?, ?, ?)').run(kind, JSON.stringify(payload), now());
+    return Number(lastInsertRowid);
+  }
+
+  list<P = unknown>(opts: { includeUndone?: boolean; limit?: number } = {}): Decision<P>[] {
+    const sql = `SELECT * FROM decisions ${opts.includeUndone ? '' : 'WHERE undone_at IS NULL'} ORDER BY id DESC ${opts.limit ? 'LIMIT ?' : ''}`;
+    return (this.db.prepare(sql).all(...(opts.limit ? [opts.limit] : [])) as Row[]).map((r) => toDecision<P>(r));
+  }
+
+  /** The newest decision not yet undone: what "undo" reverts next. */
+  last<P = unknown>(): Decision<P> | undefined {
+    return this.list<P>({ limit: 1 })[0];
+  }
+
+  markUndone(decisionId: number): void {
+    const r = this.db.prepare('UPDATE decisions SET undone_at = ? WHERE id = ? AND undone_at IS NULL').run(now(), decisionId);
+    if (r.changes !== 1) throw new Error(`decision ${decisionId} does not exist or is already undone`);
+  }
+}

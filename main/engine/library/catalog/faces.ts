@@ -1,0 +1,98 @@
+// Faces: boxes, landmarks, quality and the embedding (Float32 BLOB) of every detected face, and the
+// bulk reads of embeddings that clustering, the map and training start from.
+import type Database from 'better-sqlite3';
+import type { AnalysedFace } from '../../face/types.ts';
+import { type Face, blobToEmbedding, embeddingToBlob, toFace } from './rows.ts';
+
+type Row = Record<string, unknown>;
+const now = (): number => Date.now();
+
+/** Embeddings of many faces packed row-major (n x dim) in the order of faceIds. */
+export interface EmbeddingMatrix {
+  faceIds: number[];
+  vectors: Float32Array;
+  dim: number;
+}
+
+export class FaceStore {
+  constructor(private readonly db: Database.Database) {}
+
+  insert(photoId: number, f: AnalysedFace, detectorId: string): number {
+    const { lastInsertRowid } = this.db
+      .prepare(
+        `INSERT INTO faces (photo_id, x, y, w, h, landmarks, score, source, quality_size, quality_sharpness, quality_frontal,
+                            embedding, model_id, detector_id, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(photoId, f.box.x, f.box.y, f.box.width, f.box.height, JSON.stringify(f.landmarks), f.score, f.source, f.quality.size, f.quality.sharpness, f.quality.frontal, embeddingToBlob(f.embedding), f.modelId, detectorId, now());
+    return Number(lastInsertRowid);
+  }
+
+  update(faceId: number, f: AnalysedFace, detectorId: string): void {
+    this.db
+      .prepare(
+        `UPDATE faces SET x = ?, y = ?, w = ?, h = ?, landmarks = ?, score = ?, source = ?, quality_size = ?, quality_sharpness = ?,
+                          quality_frontal = ?, embedding = ?, model_id = ?, detector_id = ?, thumb = NULL WHERE id = ?`,
+      )
+      .run(f.box.x, f.box.y, f.box.width, f.box.height, JSON.stringify(f.landmarks), f.score, f.source, f.quality.size, f.quality.sharpness, f.quality.frontal, embeddingToBlob(f.embedding), f.modelId, detectorId, faceId);
+  }
+
+  /** Deletes a face (one drawn by hand); its assignment and constraints go with it. */
+  delete(faceId: number): void {
+    this.db.prepare('DELETE FROM faces WHERE id = ?').run(faceId);
+  }
+
+  get(id: number): Face | undefined {
+    const r = this.db.prepare('SELECT * FROM faces WHERE id = ?').get(id) as Row | undefined;
+    return r && toFace(r);
+  }
+
+  ofPhoto(photoId: number): Face[] {
+    return (this.db.prepare('SELECT * FROM faces WHERE photo_id = ? ORDER BY id').all(photoId) as Row[]).map(toFace);
+  }
+
+  /** Faces of analysed (not retired) photos, optionally of one embedding model only. */
+  live(modelId?: string): Face[] {
+    const sql = `SELECT f.* FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.status = 'ok' ${modelId ? 'AND f.model_id = ?' : ''} ORDER BY f.id`;
+    return (this.db.prepare(sql).all(...(modelId ? [modelId] : [])) as Row[]).map(toFace);
+  }
+
+  setThumb(faceId: number, thumb: string | null): void {
+    this.db.prepare('UPDATE faces SET thumb = ? WHERE id = ?').run(thumb, faceId);
+  }
+
+  /** Faces of analysed photos with this model. */
+  countLive(modelId: string): number {
+    return (this.db.prepare("SELECT COUNT(*) AS n FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.status = 'ok' AND f.model_id = ?").get(modelId) as { n: number }).n;
+  }
+
+  /** The embedding model most faces were indexed with, or undefined for a catalog without faces. */
+  commonModel(): string | undefined {
+    return (this.db.prepare('SELECT model_id AS m, COUNT(*) AS n FROM faces GROUP BY model_id ORDER BY n DESC LIMIT 1').get() as { m: string } | undefined)?.m;
+  }
+
+  /** Every live face's embedding of one model, by face id. */
+  liveEmbeddings(modelId: string): EmbeddingMatrix {
+    const rows = this.db
+      .prepare("SELECT f.id, f.embedding FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.status = 'ok' AND f.model_id = ? ORDER BY f.id")
+      .raw()
+      .all(modelId) as [number, Buffer][];
+    return packRows(rows);
+  }
+
+  /** Live faces of one model with the person each is assigned to and how (training labels). */
+  liveEmbeddingsWithPeople(modelId: string): EmbeddingMatrix & { personIds: (number | null)[]; sources: (string | null)[] } {
+    const rows = this.db.prepare(
+      `SELECT f.id, f.embedding, a.person_id, a.source FROM faces f JOIN photos p ON p.id = f.photo_id AND p.status = 'ok'
+         LEFT JOIN assignments a ON a.face_id = f.id WHERE f.model_id = ? ORDER BY f.id`,
+    ).raw().all(modelId) as [number, Buffer, number | null, string | null][];
+    return { ...packRows(rows.map((r) => [r[0], r[1]])), personIds: rows.map((r) => r[2]), sources: rows.map((r) => r[3]) };
+  }
+}
+
+function packRows(rows: [number, Buffer][]): EmbeddingMatrix {
+  const dim = rows.length ? rows[0][1].byteLength / 4 : 0;
+  const vectors = new Float32Array(rows.length * dim);
+  rows.forEach(([, blob], i) => vectors.set(blobToEmbedding(blob), i * dim));
+  return { faceIds: rows.map((r) => r[0]), vectors, dim };
+}

@@ -1,0 +1,129 @@
+// Automatic grouping: new faces join the nearest person (incremental assignment), the rest are clustered
+// among themselves by average linkage; a full re-cluster rebuilds only what the user has not decided.
+import { PEOPLE_DEFAULTS } from '../../../shared/settings.ts';
+import { averageLinkage } from '../cluster/average-linkage.ts';
+import { PersonIndex } from '../cluster/assign.ts';
+import type { Face } from '../library/catalog/rows.ts';
+import type { PeopleContext } from './context.ts';
+import type { PeopleReadModel } from './read-model.ts';
+import type { Centroid, PeopleSuggestions } from './suggestions.ts';
+
+export class PeopleGrouping {
+  constructor(private readonly ctx: PeopleContext, private readonly suggestions: PeopleSuggestions, private readonly read: PeopleReadModel) {}
+
+  /**
+   * Faces without a person that may be grouped automatically: live, of this model, confidently detected and
+   * not tiny. `only` limits them to some face ids (new faces after indexing) without reading the rest.
+   */
+  private freeFaces(only?: number[]): Face[] {
+    const { catalog, modelId } = this.ctx;
+    const assigned = catalog.people.assignedFaceIds();
+    const live = catalog.photos.liveIds();
+    const faces = only
+      ? only.map((id) => catalog.faces.get(id)).filter((f): f is Face => !!f && f.modelId === modelId && live.has(f.photoId))
+      : catalog.faces.live(modelId);
+    return faces
+      .filter((f) => !assigned.has(f.id) && f.score >= PEOPLE_DEFAULTS.minClusterScore && f.quality.size >= PEOPLE_DEFAULTS.minClusterFaceSize)
+      .map((f) => this.ctx.projectedFace(f));
+  }
+
+  /**
+   * Incremental assignment: each face without a person joins the person whose centroid is nearest, when
+   * within `assignThreshold`, not rejected, and no face of the same photo is in that person already.
+   * Faces left over are grouped among themselves; groups of at least `minFaces` become new people.
+   */
+  assignNew(faceIds?: number[]): { assigned: number; unassigned: number; people: number } {
+    return this.ctx.catalog.transaction(() => {
+      const free = this.freeFaces(faceIds);
+      const assigned = this.joinExisting(free);
+      const rest = free.filter((f) => !assigned.has(f.id));
+      const created = this.groupIntoNewPeople(rest);
+      return { assigned: assigned.size + created.faces, unassigned: rest.length - created.faces, people: created.people };
+    });
+  }
+
+  /**
+   * Full re-cluster: automatic assignments are dropped and rebuilt; user-decided faces stay put and the
+   * people they define attract faces first. People left with no face (automatic groups that dissolved) go.
+   */
+  recluster(): { people: number; assigned: number; unassigned: number } {
+    const { catalog, modelId } = this.ctx;
+    return catalog.transaction(() => {
+      const previous = catalog.people.automaticAssignments(modelId);
+      catalog.people.dropAutomaticAssignments(modelId);
+      const free = this.freeFaces();
+      const joined = this.joinExisting(free);
+      const rest = free.filter((f) => !joined.has(f.id));
+      const created = this.groupIntoNewPeople(rest, previous);
+      catalog.people.dropEmptyAutomaticPeople();
+      const people = this.read.listPeople({ includeHidden: true }).length;
+      return { people, assigned: joined.size + created.faces, unassigned: rest.length - created.faces };
+    });
+  }
+
+  private joinExisting(faces: Face[]): Set<number> {
+    const joined = new Set<number>();
+    const centroids = this.suggestions.centroids();
+    if (!centroids.length || !faces.length) return joined;
+    const dim = faces[0].embedding.length;
+    // Nearest people per face through the cluster module's index (exact for few people, HNSW for many).
+    const rows = new Float32Array(centroids.length * dim);
+    centroids.forEach((c, i) => rows.set(c.vector, i * dim));
+    const index = PersonIndex.build(rows, centroids.map((c) => c.personId), dim, { seed: PEOPLE_DEFAULTS.seed });
+    const queries = new Float32Array(faces.length * dim);
+    faces.forEach((f, i) => queries.set(f.embedding, i * dim));
+    const matches = index.assign(queries, faces.length, { threshold: this.ctx.assignThreshold, suggestions: PEOPLE_DEFAULTS.assignCandidates });
+    const rejected = this.ctx.catalog.people.rejections();
+    const byPerson = new Map(centroids.map((c) => [c.personId, c]));
+    // Closest pairs first, so when two faces of one photo want the same person the closer one wins.
+    const offers: { face: Face; c: Centroid; d: number }[] = [];
+    faces.forEach((face, i) => {
+      for (const m of matches[i].suggestions) {
+        if (m.distance <= this.ctx.assignThreshold && !rejected.get(face.id)?.has(m.personId)) offers.push({ face, c: byPerson.get(m.personId)!, d: m.distance });
+      }
+    });
+    offers.sort((a, b) => a.d - b.d);
+    for (const { face, c } of offers) {
+      if (joined.has(face.id) || c.photos.has(face.photoId)) continue;
+      this.ctx.catalog.people.assign(face.id, c.personId, 'auto');
+      c.photos.add(face.photoId);
+      joined.add(face.id);
+    }
+    return joined;
+  }
+
+  private groupIntoNewPeople(faces: Face[], reuse: Map<number, number> = new Map()): { people: number; faces: number } {
+    const { catalog, minFaces } = this.ctx;
+    if (faces.length < minFaces) return { people: 0, faces: 0 };
+    const dim = faces[0].embedding.length;
+    const vectors = new Float32Array(faces.length * dim);
+    faces.forEach((f, i) => vectors.set(f.embedding, i * dim));
+    // Two faces of one photo are never the same person.
+    const cannotLink: [number, number][] = [];
+    const byPhoto = new Map<number, number[]>();
+    faces.forEach((f, i) => byPhoto.set(f.photoId, [...(byPhoto.get(f.photoId) ?? []), i]));
+    for (const rows of byPhoto.values()) for (let a = 0; a < rows.length; a++) for (let b = a + 1; b < rows.length; b++) cannotLink.push([rows[a], rows[b]]);
+    const { labels, clusters } = averageLinkage.cluster(
+      { vectors, n: faces.length, dim, cannotLink },
+      { threshold: this.ctx.threshold, minClusterSize: minFaces, seed: PEOPLE_DEFAULTS.seed },
+    );
+    const members: number[][] = Array.from({ length: clusters }, () => []);
+    labels.forEach((l, i) => l >= 0 && members[l].push(i));
+    let people = 0, placed = 0;
+    for (const rows of members) {
+      if (rows.length < minFaces) continue;
+      // Keep the id of the old automatic person most of these faces were in, so open views stay valid.
+      const votes = new Map<number, number>();
+      for (const i of rows) { const old = reuse.get(faces[i].id); if (old !== undefined) votes.set(old, (votes.get(old) ?? 0) + 1); }
+      // ...unless a member was rejected from that person by the user.
+      const rejects = new Set(rows.flatMap((i) => catalog.people.constraintsOfFace(faces[i].id).filter((c) => c.kind === 'reject').map((c) => c.personId)));
+      const best = [...votes].filter(([p]) => !rejects.has(p)).sort((a, b) => b[1] - a[1])[0]?.[0];
+      const personId = best !== undefined && catalog.people.get(best) ? best : catalog.people.create().id;
+      if (best !== undefined) reuse.forEach((p, f) => p === best && reuse.delete(f));
+      for (const i of rows) catalog.people.assign(faces[i].id, personId, 'auto');
+      people++;
+      placed += rows.length;
+    }
+    return { people, faces: placed };
+  }
+}

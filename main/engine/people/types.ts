@@ -1,0 +1,35 @@
+// What the people service takes and returns.
+import type { FaceRow } from '../library/catalog/people.ts';
+import type { EmbeddingTransform } from './adapter-transform.ts';
+
+export interface PersonSummary {
+  id: number;
+  name: string | null;
+  hidden: boolean;
+  coverFaceId: number | null;
+  faceCount: number;
+}
+
+export type FaceRef = FaceRow;
+
+export interface Suggestion {
+  personId: number;
+  name: string | null;
+  distance: number;
+}
+
+export interface PeopleOptions {
+  modelId?: string;
+  /** The adopted adapter's projection (see adapter-transform.ts); faces are grouped in its space. */
+  transform?: EmbeddingTransform;
+  threshold?: number;
+  assignThreshold?: number;
+  minFaces?: number;
+}
+
+export class PeopleError extends Error {
+  constructor(message: string, readonly code: 'NOT_FOUND' | 'CONFLICT' | 'INVALID') {
+    super(message);
+    this.name = 'PeopleError';
+  }
+}
