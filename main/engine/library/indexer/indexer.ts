@@ -2,6 +2,7 @@
 // resumably (every photo is committed on its own) and with pause, resume, cancel and progress events.
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog.ts';
@@ -11,7 +12,7 @@ import { retireMissing } from './commit.ts';
 import { INDEXER_DEFAULTS } from './constants.ts';
 import { type FileContext, type FileReport, indexFile } from './index-file.ts';
 import { type IndexProgress, ProgressTracker } from './progress.ts';
-import { type ScanResult, scanRoots } from './scan.ts';
+import { developedPartner, type ScanResult, scanRoots } from './scan.ts';
 import { LibraryWatcher, type WatchOptions } from './watch.ts';
 
 export interface IndexerOptions {
@@ -186,7 +187,11 @@ export class Indexer extends EventEmitter<IndexerEvents> {
   async indexPath(file: string): Promise<FileReport> {
     const abs = path.resolve(file);
     const root = this.rootOf(abs);
-    const report = await this.indexOne(abs, root, (w) => this.emit('warning', w));
+    // A RAW file that arrives beside its JPEG is that photo's companion, as in a full run: not a photo of its own.
+    const siblings = await readdir(path.dirname(abs)).catch(() => [] as string[]);
+    if (developedPartner(abs, siblings)) return { path: abs, outcome: 'unchanged' };
+    const companions = siblings.filter((n) => developedPartner(path.join(path.dirname(abs), n), [path.basename(abs)])).map((n) => path.join(path.dirname(abs), n));
+    const report = await this.indexOne(abs, root, (w) => this.emit('warning', w), companions);
     if (report.outcome === 'vanished') this.forgetPath(abs);
     return report;
   }

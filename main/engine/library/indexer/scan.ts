@@ -58,6 +58,13 @@ export function orphanSidecarNames(names: string[]): string[] {
   });
 }
 
+/** The JPEG or HEIC beside a RAW file that makes it the companion of that photo (watch mode asks file by file). */
+export function developedPartner(raw: string, siblings: string[]): string | undefined {
+  if (!rawExtensions.has(path.extname(raw).toLowerCase())) return undefined;
+  const stem = path.basename(raw, path.extname(raw)).toLowerCase();
+  return siblings.find((n) => PAIR_EXTENSIONS.has(path.extname(n).toLowerCase()) && path.basename(n, path.extname(n)).toLowerCase() === stem);
+}
+
 /**
  * Folds RAW+JPEG pairs of one folder: a RAW file whose name without extension (ignoring case) matches a
  * JPEG or HEIC's is that photo's companion, not a photo of its own.
