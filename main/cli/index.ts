@@ -8,6 +8,7 @@ import { registerTrainCommands } from './commands/train.ts';
 import { registerMapCommands } from './commands/map.ts';
 import { registerExportCommands } from './commands/export.ts';
 import { CliError } from './output.ts';
+import { endExifTool } from '../engine/metadata/exiftool.ts';
 
 const program = new Command();
 program
@@ -29,8 +30,12 @@ registerMapCommands(program, evalCmd);
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
+  await endExifTool();
   if (err instanceof CommanderError) process.exit(err.exitCode);
   const e = err as Error & { code?: string };
   console.error(`face-atlas: ${e instanceof CliError || e.name === 'ImageError' ? '' : `${e.name}: `}${e.message}`);
   process.exit(1);
+} finally {
+  // Any command that met a RAW file or XMP started ExifTool; its child process would keep the CLI alive.
+  await endExifTool();
 }

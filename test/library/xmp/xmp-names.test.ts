@@ -13,6 +13,7 @@ import { dispatch } from '../../../shared/rpc.ts';
 import { createFaceEngine, type FaceEngine } from '../../../main/engine/face/engine.ts';
 import { Catalog } from '../../../main/engine/library/catalog/catalog.ts';
 import { Indexer } from '../../../main/engine/library/indexer/indexer.ts';
+import { ThumbnailCache } from '../../../main/engine/library/thumbs/thumbnail-cache.ts';
 import { exportXmpSidecars } from '../../../main/engine/library/xmp-sidecars.ts';
 import { addManualFace, removeManualFace } from '../../../main/engine/library/manual-faces.ts';
 import { l2Distance as l2distance } from '../../../main/engine/math/vectors.ts';
@@ -72,6 +73,11 @@ describe.skipIf(!hasFaces)(`XMP face names in and out${hasFaces ? '' : ` (${noFa
     copyFileSync(jon, at('IMG_0001.JPG'));
     writeFileSync(at('IMG_0001.dng'), buildDng({ preview: { jpeg: readFileSync(jon), width: 250, height: 250 } }));
     writeFileSync(at('IMG_0001.xmp'), lightroomSidecar(250, 250, [{ name: 'Jon Voight', x: 0.5, y: 0.5, w: 0.4, h: 0.5 }]));
+    // A lone RAW (orientation 8: stored turned 90 degrees clockwise from upright) and a HEIC of a portrait photo.
+    const lc = face('groups/longoria-cooper.jpg');
+    const lcStored = await sharp(lc).rotate(90).jpeg({ quality: 95 }).toBuffer({ resolveWithObject: true });
+    writeFileSync(at('DSC_0002.dng'), buildDng({ preview: { jpeg: lcStored.data, width: lcStored.info.width, height: lcStored.info.height }, orientation: 8 }));
+    if (hasHeifEnc) heifEnc(at('longoria.heic'), [lc]);
     // Hostile input: malformed XMP, a sidecar whose photo is gone, a RAW with no preview, a truncated HEIC.
     copyFileSync(face('Mary_Carey/Mary_Carey_0001.jpg'), at('broken.jpg'));
     writeFileSync(at('broken.jpg.xmp'), '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#"><rdf:Description');
@@ -126,6 +132,19 @@ describe.skipIf(!hasFaces)(`XMP face names in and out${hasFaces ? '' : ` (${noFa
     expect(summary.pairedRaw).toEqual([{ raw: at('IMG_0001.dng'), photo: at('IMG_0001.JPG') }]);
     expect(catalog.photos.liveByPath(at('IMG_0001.dng'))).toBeUndefined();
     expect(sourceOfFaceNamed('IMG_0001.JPG', 'Jon Voight')).toEqual([{ source: 'detector', assignment: 'user' }]);
+  });
+
+  it("a lone DNG and a HEIC go through the engine's workers, faces and upright thumbnails included", async () => {
+    const thumbs = new ThumbnailCache(catalog, path.join(dir, 'cache'));
+    for (const name of ['DSC_0002.dng', ...(hasHeifEnc ? ['longoria.heic'] : [])]) {
+      const p = catalog.photos.liveByPath(at(name))!;
+      expect(p.status, `${name}: ${p.errorCode} ${p.errorMessage}`).toBe('ok');
+      expect([p.width, p.height]).toEqual([293, 473]);
+      expect(catalog.faces.ofPhoto(p.id)).toHaveLength(2);
+      await thumbs.writePhotoThumbs(p.id);
+      const meta = await sharp(await thumbs.ensurePhotoThumb(p.id)).metadata();
+      expect(meta.height!).toBeGreaterThan(meta.width!); // the portrait stands up
+    }
   });
 
   it('records every bad input clearly and loses nothing', () => {
