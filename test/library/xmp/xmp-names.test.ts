@@ -294,6 +294,22 @@ describe.skipIf(!hasFaces)(`XMP face names in and out${hasFaces ? '' : ` (${noFa
     expect(catalog.faces.get(faceId)).toBeUndefined();
   });
 
+  it('a sidecar edited after indexing (a name added in Lightroom) is read again on the next run, without re-analysis', async () => {
+    // Rose's upright box x 0.155-0.32, y 0.145-0.29 is stored x 0.145-0.29, y 0.68-0.845 under orientation 6.
+    writeFileSync(at('kit_rot6.xmp'), lightroomSidecar(700, 501, [{ name: 'Kit H.', x: 0.18, y: 0.395, w: 0.16, h: 0.19 }, { name: 'Rose Leslie', x: 0.2175, y: 0.7625, w: 0.145, h: 0.165 }]));
+    const again = await new Indexer({ catalog, analyser: engine, concurrency: 2 }).run([lib]);
+    expect(again.added + again.updated).toBe(0);
+    const photo = catalog.photos.liveByPath(at('kit_rot6.jpg'))!;
+    expect(catalog.xmp.regionsOfPhoto(photo.id).map((r) => [r.name, r.status])).toContainEqual(['Rose Leslie', 'pending']);
+    applyImportedNames(people);
+    expect(nameOfFaceAt('kit_rot6.jpg', 120, 150)).toBe('Rose Leslie');
+    expect(sourceOfFaceNamed('kit_rot6.jpg', 'Rose Leslie')).toEqual([{ source: 'detector', assignment: 'user' }]);
+    // Read once: a third run with nothing edited leaves the regions as they are.
+    const ids = catalog.xmp.regionsOfPhoto(photo.id).map((r) => r.id);
+    await new Indexer({ catalog, analyser: engine }).run([lib]);
+    expect(catalog.xmp.regionsOfPhoto(photo.id).map((r) => r.id)).toEqual(ids);
+  });
+
   it('--no-xmp (readXmp: false) reads no region', async () => {
     const plain = path.join(dir, 'plain');
     mkdirSync(plain);

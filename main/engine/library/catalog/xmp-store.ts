@@ -112,6 +112,12 @@ export class XmpStore {
     for (const r of regions) insert.run(photoId, r.faceId, r.source, r.format, r.name, r.box.x, r.box.y, r.box.width, r.box.height, r.status, r.message, t);
   }
 
+  /** When the photo's regions were last read (ms since the epoch), or undefined when none were recorded. */
+  lastReadAt(photoId: number): number | undefined {
+    const r = this.db.prepare('SELECT MAX(created_at) AS t FROM xmp_regions WHERE photo_id = ?').get(photoId) as { t: number | null };
+    return r.t ?? undefined;
+  }
+
   regionsOfPhoto(photoId: number): RegionRecord[] {
     return (this.db.prepare('SELECT * FROM xmp_regions WHERE photo_id = ? ORDER BY id').all(photoId) as Row[]).map(toRegion);
   }

@@ -13,6 +13,7 @@ import { INDEXER_DEFAULTS } from './constants.ts';
 import { type FileContext, type FileReport, indexFile } from './index-file.ts';
 import { type IndexProgress, ProgressTracker } from './progress.ts';
 import { developedPartner, type ScanResult, scanRoots } from './scan.ts';
+import { refreshRegions } from './xmp-import.ts';
 import { LibraryWatcher, type WatchOptions } from './watch.ts';
 
 export interface IndexerOptions {
@@ -164,6 +165,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
       await Promise.all(Array.from({ length: Math.min(this.concurrency, Math.max(1, work.length)) }, worker));
 
       const cancelled = opts.signal?.aborted ?? false;
+      if (!cancelled && this.ctx.readXmp) await this.refreshEditedSidecars(scan, new Set(work.map((w) => w.path)), warn);
       if (!cancelled) {
         tracker.counts.phase = 'retiring';
         progress(true);
@@ -262,6 +264,17 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     else if (r.outcome === 'failed') c.failed++;
     else if (r.outcome === 'unchanged' || r.outcome === 'touched') c.unchanged++;
     c.faces += r.faces ?? 0;
+  }
+
+  /** Photos not re-read this run whose sidecars were edited since their regions were last read. */
+  private async refreshEditedSidecars(scan: ScanResult, analysed: Set<string>, warn: (w: IndexWarning) => void): Promise<void> {
+    for (const f of scan.files) {
+      if (analysed.has(f.path)) continue;
+      const photo = this.catalog.photos.liveByPath(f.path);
+      if (!photo || photo.status !== 'ok') continue;
+      await refreshRegions(this.catalog, this.ctx.analyser, photo, f.companions)
+        .catch((err: Error) => warn({ path: f.path, code: 'XMP_UNREADABLE', message: `face regions could not be read again: ${err.message}` }));
+    }
   }
 
   /** Sidecars without their photo are recorded (their names are not lost: the file stays) and reported. */

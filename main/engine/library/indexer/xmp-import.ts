@@ -3,8 +3,11 @@
 // embedded from the region itself (a landmark pass inside the box). Names are applied later, as user
 // decisions, by the people side (main/engine/people/imported-names.ts) from what commit records.
 import { INDEXER_DEFAULTS } from '../../../../shared/settings.ts';
-import type { Box, PhotoAnalysis } from '../../face/types.ts';
-import { readPhotoRegions, type FaceRegion } from '../../metadata/xmp-regions.ts';
+import { stat } from 'node:fs/promises';
+import type { AnalysedFace, Box, PhotoAnalysis } from '../../face/types.ts';
+import { readPhotoRegions, sidecarsOf, type FaceRegion } from '../../metadata/xmp-regions.ts';
+import type { Catalog } from '../catalog/catalog.ts';
+import type { Photo } from '../catalog/rows.ts';
 import type { NewRegion } from '../catalog/xmp-store.ts';
 import type { PhotoAnalyser } from './analyser.ts';
 import { boxIoU } from './match-faces.ts';
@@ -67,4 +70,28 @@ export async function importRegions(analyser: PhotoAnalyser, file: string, analy
     problems,
     readPaths,
   };
+}
+
+/**
+ * A photo whose content did not change but whose sidecar did (names added in digiKam or Lightroom after it was
+ * indexed): its regions are read again and tied to its stored faces, new manual faces added; not re-analysed.
+ * Returns whether the sidecars were newer than the last reading.
+ */
+export async function refreshRegions(catalog: Catalog, analyser: PhotoAnalyser, photo: Photo, companions: string[] = []): Promise<boolean> {
+  const sidecars = sidecarsOf(photo.path, companions);
+  if (!sidecars.length || photo.status !== 'ok' || !photo.width || !photo.height) return false;
+  const lastRead = catalog.xmp.lastReadAt(photo.id) ?? photo.indexedAt;
+  const newest = Math.max(...(await Promise.all(sidecars.map((f) => stat(f).then((st) => st.mtimeMs, () => 0)))));
+  if (newest <= lastRead) return false;
+  const stored = catalog.faces.ofPhoto(photo.id);
+  // Matching needs boxes only; manual faces for unmatched names are appended by importRegions.
+  const analysis = { width: photo.width, height: photo.height, orientation: photo.orientation ?? 1, faces: stored as unknown as AnalysedFace[], detectorId: photo.detectorId ?? '' } satisfies PhotoAnalysis;
+  const faces = [...analysis.faces];
+  const read = await importRegions(analyser, photo.path, { ...analysis, faces }, companions);
+  catalog.transaction(() => {
+    const ids = faces.map((f, i) => (i < stored.length ? stored[i].id : catalog.faces.insert(photo.id, f, analysis.detectorId)));
+    catalog.xmp.replaceRegions(photo.id, read.regions.map(({ faceIndex, ...region }) => ({ ...region, faceId: faceIndex === null ? null : ids[faceIndex] ?? null })));
+    catalog.xmp.replaceProblems(read.readPaths, read.problems);
+  });
+  return true;
 }
