@@ -9,6 +9,9 @@ import { registerMapCommands } from './commands/map.ts';
 import { registerExportCommands } from './commands/export.ts';
 import { CliError } from './output.ts';
 import { endExifTool } from '../engine/metadata/exiftool.ts';
+import { exitQuietlyOnClosedPipe, terminalSafe } from './terminal.ts';
+
+exitQuietlyOnClosedPipe();
 
 const program = new Command();
 program
@@ -33,7 +36,7 @@ try {
   await endExifTool();
   if (err instanceof CommanderError) process.exit(err.exitCode);
   const e = err as Error & { code?: string };
-  console.error(`face-atlas: ${e instanceof CliError || e.name === 'ImageError' ? '' : `${e.name}: `}${e.message}`);
+  console.error(`face-atlas: ${e instanceof CliError || e.name === 'ImageError' ? '' : `${e.name}: `}${terminalSafe(e.message)}`);
   process.exit(1);
 } finally {
   // Any command that met a RAW file or XMP started ExifTool; its child process would keep the CLI alive.
