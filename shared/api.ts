@@ -135,9 +135,38 @@ export const PhotoDetailSchema = z.object({
   path: z.string(),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
+  /** EXIF date taken; null when the file has none (then `modifiedAt` dates it). */
   takenAt: z.number().nullable(),
+  modifiedAt: z.number(),
   faces: z.array(PhotoFaceSchema),
 });
+
+/** Which photos a list holds: a person's, several people's together, or a folder's. */
+export const PhotoSourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('person'), personId: id }).strict(),
+  z.object({ kind: z.literal('together'), personIds: z.array(id).min(1).max(50), only: z.boolean().default(false) }).strict(),
+  z.object({ kind: z.literal('folder'), folder: z.string().min(1).max(API_LIMITS.pathLength) }).strict(),
+]);
+
+export const PhotoCardSchema = z.object({
+  id,
+  path: z.string(),
+  /** EXIF date taken, else the file's modification time. */
+  takenAt: z.number(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  faces: z.number().int().nonnegative(),
+});
+
+export const PhotoTimelineSchema = z.object({
+  total: z.number().int().nonnegative(),
+  first: z.number().nullable(),
+  last: z.number().nullable(),
+  /** Date groups (YYYY-MM-DD), newest first, in list order. */
+  days: z.array(z.object({ day: z.string(), count: z.number().int().positive() })),
+});
+
+export const PhotoFolderSchema = z.object({ folder: z.string(), photos: z.number().int().nonnegative(), faces: z.number().int().nonnegative() });
 
 export const ProjectionMethodSchema = z.enum(['umap', 'tsne']);
 
@@ -257,6 +286,9 @@ export const methods = {
   'photo.get': method(z.object({ photoId: id }).strict(), PhotoDetailSchema, 'a photo with its face boxes and names'),
   'faces.addManual': method(z.object({ photoId: id, box: BoxSchema, personId: id.optional() }).strict(), z.object({ faceId: id }), 'a face drawn where detection missed one (pixels of the upright photo): embedded from a landmark pass inside the box; with personId it joins that person as a decision'),
   'faces.removeManual': method(z.object({ faceId: id }).strict(), ok, 'removes a face drawn by hand (the undo of faces.addManual)'),
+  'photos.timeline': method(z.object({ source: PhotoSourceSchema }).strict(), PhotoTimelineSchema, 'how many photos a list holds, its date range and date groups'),
+  'photos.list': method(z.object({ source: PhotoSourceSchema, ...page }).strict(), z.object({ photos: z.array(PhotoCardSchema) }), 'one page of a list of photos, newest first'),
+  'photos.folders': method(empty, z.object({ folders: z.array(PhotoFolderSchema) }), 'every folder holding indexed photos, with photo and face counts'),
   'photo.showInFolder': method(z.object({ photoId: id }).strict(), z.object({ shown: z.boolean(), path: z.string() }), 'reveals the file in the file manager where the host can'),
 
   'map.get': method(z.object({ method: ProjectionMethodSchema.default('umap'), seed: z.number().int().nonnegative().default(1) }).strict(), FaceMapSchema, 'the 2-D map of every face (computed in a worker, then cached)'),
@@ -322,6 +354,10 @@ export type Failure = z.output<typeof FailureSchema>;
 export type Settings = z.output<typeof SettingsSchema>;
 export type DoctorReport = z.output<typeof DoctorReportSchema>;
 export type PhotoDetail = z.output<typeof PhotoDetailSchema>;
+export type PhotoSource = z.output<typeof PhotoSourceSchema>;
+export type PhotoCard = z.output<typeof PhotoCardSchema>;
+export type PhotoTimeline = z.output<typeof PhotoTimelineSchema>;
+export type PhotoFolder = z.output<typeof PhotoFolderSchema>;
 export type FaceMap = z.output<typeof FaceMapSchema>;
 export type VerifyPhoto = z.output<typeof VerifyPhotoSchema>;
 export type Verdict = z.output<typeof VerdictSchema>;

@@ -154,6 +154,7 @@ describe.skipIf(skip)('web mode in chromium', () => {
     // "Not this person" on one face, then undo.
     await page.getByRole('link', { name: 'Open Alice Example' }).click();
     await page.getByRole('heading', { name: 'Alice Example' }).waitFor();
+    await page.getByRole('tab', { name: 'Faces' }).click(); // the person page opens on Photos; the tab is remembered
     const faces = page.getByRole('group', { name: 'Faces of Alice Example' }).getByRole('button');
     await expect.poll(() => faces.count()).toBe(alice.faceCount);
     await faces.first().click();

@@ -7,6 +7,7 @@ import { DecisionStore } from './decisions.ts';
 import { FaceStore } from './faces.ts';
 import { defaultCatalogPath } from './location.ts';
 import { PeopleStore } from './people.ts';
+import { PhotoIndex } from './photo-index.ts';
 import { PhotoStore } from './photos.ts';
 import { RootStore } from './roots.ts';
 import type { CatalogStats } from './rows.ts';
@@ -29,6 +30,8 @@ export class Catalog {
   readonly settings: SettingsTable;
   /** Face regions read from XMP and metadata problems. */
   readonly xmp: XmpStore;
+  /** Photos as lists: by person, people together, folder; their date groups. */
+  readonly photoIndex: PhotoIndex;
   readonly #db: Database.Database;
 
   /** `readonly`: for read commands; works in a read-only folder, never creates or migrates (catalog/open.ts). */
@@ -46,6 +49,7 @@ export class Catalog {
     this.adapters = new AdapterStore(db, tx);
     this.settings = new SettingsTable(db);
     this.xmp = new XmpStore(db);
+    this.photoIndex = new PhotoIndex(db);
   }
 
   close(): void {

@@ -11,7 +11,7 @@ import { isRawName, openImage } from '../../face/image-source.ts';
 import type { Box } from '../../face/types.ts';
 import { THUMB_DEFAULTS } from './constants.ts';
 
-export type ThumbOptions = { -readonly [K in keyof typeof THUMB_DEFAULTS]: (typeof THUMB_DEFAULTS)[K] };
+export type ThumbOptions = { -readonly [K in keyof typeof THUMB_DEFAULTS]: number };
 
 interface Decoded {
   data: Buffer;
@@ -47,6 +47,11 @@ export class ThumbnailCache {
     return path.join('photos', contentHash.slice(0, 2), `${contentHash}.webp`);
   }
 
+  /** Relative name of a photo's screen-size image (the viewer's). */
+  viewImageName(contentHash: string): string {
+    return path.join('view', contentHash.slice(0, 2), `${contentHash}.webp`);
+  }
+
   /** Relative name of a face thumbnail: by photo content and box, so a changed photo or face never shows a stale one. */
   faceThumbName(contentHash: string, box: Box): string {
     const b = [box.x, box.y, box.width, box.height].map((v) => Math.round(v)).join('_');
@@ -77,6 +82,30 @@ export class ThumbnailCache {
     if (await exists(file)) return file;
     await this.writePhoto(photo, await this.decode(photo, [], await this.indexedBytes(photo)));
     return file;
+  }
+
+  /**
+   * The photo at screen size for the viewer, made once from the catalog's own record of the file: only
+   * from a file inside an indexed folder whose bytes are still the ones analysed (so the face boxes drawn
+   * on it are right); read-only, like every read of a photo.
+   */
+  async ensureViewImage(photoId: number): Promise<string> {
+    const photo = this.analysedPhoto(photoId);
+    const file = this.resolve(this.viewImageName(photo.contentHash!));
+    if (await exists(file)) return file;
+    if (!this.inIndexedFolder(photo.path)) throw new Error(`photo ${photoId} is not inside an indexed folder`);
+    const size = this.options.viewSize;
+    const img = sharp(await this.indexedBytes(photo), { limitInputPixels: ENGINE_DEFAULTS.maxInputPixels, pages: 1, failOn: 'none' })
+      .rotate()
+      .resize(size, size, { fit: 'inside', withoutEnlargement: true })
+      .toColourspace('srgb')
+      .webp({ quality: this.options.quality });
+    await this.writeAtomically(file, await img.toBuffer());
+    return file;
+  }
+
+  private inIndexedFolder(file: string): boolean {
+    return this.catalog.roots.all().some((r) => file.startsWith(r.path.endsWith(path.sep) ? r.path : r.path + path.sep));
   }
 
   /** The face's thumbnail, cut again if missing. */
