@@ -119,6 +119,9 @@ export const DoctorReportSchema = z.object({
   platform: z.string(),
   cpus: z.number().int(),
   backend: z.string(),
+  /** Where each face network runs and why (ONNX Runtime, or a tfjs backend). */
+  networks: z.array(z.object({ net: z.string(), backend: z.string(), reason: z.string() })).optional(),
+  tfjsBackend: z.string().optional(),
   simd: z.boolean(),
   threadsPerWorker: z.number().int(),
   workers: z.number().int(),

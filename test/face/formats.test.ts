@@ -25,8 +25,8 @@ let embedder: MobileFaceNetEmbedder;
 
 beforeAll(async () => {
   await initBackend();
-  detector = new MtcnnDetector();
-  embedder = new MobileFaceNetEmbedder();
+  detector = await MtcnnDetector.create();
+  embedder = await MobileFaceNetEmbedder.create();
 });
 afterAll(async () => {
   await endExifTool();

@@ -40,6 +40,8 @@ function classify(err: unknown, file?: string): ImageError {
 
 /**
  * Decodes `input` (a path or bytes) for detection. `maxSide` caps the longest side (0 = full size).
+ * The file is read once and decoded once: the header (size, orientation) and the pixels come from one sharp
+ * instance over the bytes in memory, the JPEG shrunk on load by DCT scaling.
  * Throws ImageError with a stable code for anything that cannot be read.
  */
 export async function decodePhoto(

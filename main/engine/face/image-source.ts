@@ -1,14 +1,14 @@
 // Opens any photo we read as an upright sharp pipeline: what libvips decodes natively (JPEG, PNG, WebP, TIFF,
 // GIF, AVIF), HEIC/HEIF through libheif compiled to WebAssembly (sharp's prebuilt libvips has no HEVC decoder),
 // and camera RAW files through the full-size JPEG preview they embed, turned by the RAW's own orientation.
-import { open, readFile, stat } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { INDEXER_DEFAULTS } from '../../../shared/settings.ts';
 import { ImageError } from './image-error.ts';
 
 export interface OpenedImage {
-  /** A fresh pipeline on the upright image (orientation applied); call once per output. */
+  /** The pipeline on the upright image (orientation applied); call once. */
   pipeline(): Sharp;
   /** Size of the upright image. */
   width: number;
@@ -185,33 +185,22 @@ export async function openImage(input: string | Uint8Array, opts: OpenOptions): 
     format = `raw-${path.extname(file).slice(1).toLowerCase()}`;
   }
 
-  const head = typeof src === 'string' ? await readHead(src) : src.subarray(0, 64);
-  if (isHevcHeif(head)) {
-    const bytes = typeof src === 'string' ? await readFile(src) : src;
+  // Read once: the header, the pixels and (in the indexer) the hash all come from the same bytes.
+  const bytes = typeof src === 'string' ? await readFile(src) : src;
+  if (bytes.byteLength === 0) throw new ImageError('EMPTY_FILE', 'file is empty (0 bytes)', file);
+  if (isHevcHeif(bytes.subarray(0, 64))) {
     const { data, width, height } = await decodeHeif(bytes, limitInputPixels, file);
     const raw = { width, height, channels: 4 as const };
     return { pipeline: () => sharp(data, { raw }), width, height, orientation: 1, format: 'heif' };
   }
 
-  const meta = await sharp(src, { limitInputPixels, failOn: 'error' }).metadata();
+  // One sharp instance for the header and the pixels; pages: 1 takes the first frame of animated GIF/WebP.
+  const image = sharp(bytes, { limitInputPixels, failOn: 'error', pages: 1 });
+  const meta = await image.metadata();
   if (!meta.width || !meta.height) throw new ImageError('CORRUPT_IMAGE', 'image has no dimensions', file);
   const applied = orientation ?? meta.orientation ?? 1;
   const swap = applied >= 5 && applied <= 8;
-  const source = src;
-  // pages: 1 takes the first frame of animated GIF/WebP; rotate() applies the file's own EXIF orientation.
-  const pipeline = orientation === undefined
-    ? () => sharp(source, { limitInputPixels, failOn: 'error', pages: 1 }).rotate()
-    : () => orient(sharp(source, { limitInputPixels, failOn: 'error', pages: 1 }), orientation);
+  // rotate() applies the file's own EXIF orientation; a RAW preview is turned by the RAW's.
+  const pipeline = orientation === undefined ? () => image.rotate() : () => orient(image, orientation);
   return { pipeline, width: swap ? meta.height : meta.width, height: swap ? meta.width : meta.height, orientation: applied, format: format ?? meta.format ?? 'unknown' };
-}
-
-async function readHead(file: string): Promise<Uint8Array> {
-  const fh = await open(file, 'r');
-  try {
-    const buf = Buffer.alloc(64);
-    const { bytesRead } = await fh.read(buf, 0, 64, 0);
-    return buf.subarray(0, bytesRead);
-  } finally {
-    await fh.close();
-  }
 }

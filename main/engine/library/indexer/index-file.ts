@@ -9,6 +9,7 @@ import { INDEXER_DEFAULTS, type IndexErrorCode } from './constants.ts';
 import { readTakenAt } from './exif.ts';
 import { hashFile } from './hash.ts';
 import { importRegions, type RegionImport } from './xmp-import.ts';
+import type { PhotoAnalysis } from '../../face/types.ts';
 
 export interface FileContext {
   catalog: Catalog;
@@ -19,6 +20,8 @@ export interface FileContext {
   inFlight: Map<string, Promise<unknown>>;
   /** Read face regions from XMP (embedded and sidecars) of every photo analysed. */
   readXmp: boolean;
+  /** When set, the decoded pixels of each analysed file are left here by path (for thumbnails cut from the same decode). */
+  pixels?: Map<string, NonNullable<PhotoAnalysis['pixels']>>;
 }
 
 export interface FileReport {
@@ -131,7 +134,11 @@ export async function indexFile(ctx: FileContext, file: string, rootId: number |
 
 async function analyse(ctx: FileContext, file: string, companions: string[]): Promise<Analysed | Failure | FileProblem> {
   try {
-    const [analysis, takenAt] = await Promise.all([ctx.analyser.analysePhoto(file), readTakenAt(file)]);
+    const [analysis, takenAt] = await Promise.all([ctx.analyser.analysePhoto(file, ctx.pixels ? { keepPixels: true } : undefined), readTakenAt(file)]);
+    if (analysis.pixels) {
+      ctx.pixels?.set(file, analysis.pixels);
+      delete analysis.pixels;
+    }
     const regions = ctx.readXmp
       ? await importRegions(ctx.analyser, file, analysis, companions).catch((err: Error): RegionImport => (
         { regions: [], readPaths: [file], problems: [{ path: file, code: 'XMP_UNREADABLE', message: `face regions could not be read: ${err.message.split('\n')[0]}` }] }))

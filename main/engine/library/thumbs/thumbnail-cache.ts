@@ -65,11 +65,16 @@ export class ThumbnailCache {
     return full;
   }
 
-  /** Writes the photo's thumbnail and all its face thumbnails from one decode; records the face names. */
-  async writePhotoThumbs(photoId: number): Promise<void> {
+  /**
+   * Writes the photo's thumbnail and all its face thumbnails from one decode; records the face names.
+   * `pixels`: the photo as the engine decoded it (EXIF-rotated RGB); used when it has the resolution every
+   * thumbnail needs, so the photo is not decoded a second time.
+   */
+  async writePhotoThumbs(photoId: number, pixels?: { data: Uint8Array; width: number; height: number }): Promise<void> {
     const photo = this.analysedPhoto(photoId);
     const faces = this.catalog.faces.ofPhoto(photo.id);
-    const decoded = await this.decode(photo, faces);
+    const given = pixels && this.fromPixels(photo, faces, pixels);
+    const decoded = given ?? await this.decode(photo, faces);
     await this.writePhoto(photo, decoded);
     const names = await Promise.all(faces.map((f) => this.writeFace(photo, f, decoded)));
     this.catalog.transaction(() => faces.forEach((f, i) => f.thumb !== names[i] && this.catalog.faces.setThumb(f.id, names[i])));
@@ -140,14 +145,29 @@ export class ThumbnailCache {
     return bytes;
   }
 
-  /** Decodes once, as small as the photo thumbnail and the smallest face crop allow; from `bytes` when given, else from the file. */
-  private async decode(photo: Photo, faces: Face[], bytes?: Buffer): Promise<Decoded> {
+  /** Decoded pixels per original pixel that the photo thumbnail and the smallest face crop need. */
+  private neededScale(photo: Photo, faces: Face[]): number {
     const { photoSize, faceSize, faceMargin, maxDecodeSide } = this.options;
     const W = photo.width!;
     const H = photo.height!;
     let scale = Math.min(1, photoSize / Math.max(W, H));
     for (const f of faces) scale = Math.max(scale, Math.min(1, faceSize / faceCrop(f.box, W, H, faceMargin).width));
-    scale = Math.min(scale, maxDecodeSide / Math.max(W, H), 1);
+    return Math.min(scale, maxDecodeSide / Math.max(W, H), 1);
+  }
+
+  /** The engine's pixels as a decode, when they are this photo's and large enough for every thumbnail. */
+  private fromPixels(photo: Photo, faces: Face[], pixels: { data: Uint8Array; width: number; height: number }): Decoded | null {
+    const scale = pixels.width / photo.width!;
+    // The same aspect (within a pixel of rounding) and at least the resolution a fresh decode would have.
+    if (Math.abs(pixels.height - photo.height! * scale) > 1 || scale < this.neededScale(photo, faces) * 0.999) return null;
+    return { data: Buffer.from(pixels.data.buffer, pixels.data.byteOffset, pixels.data.byteLength), width: pixels.width, height: pixels.height, scale };
+  }
+
+  /** Decodes once, as small as the photo thumbnail and the smallest face crop allow; from `bytes` when given, else from the file. */
+  private async decode(photo: Photo, faces: Face[], bytes?: Buffer): Promise<Decoded> {
+    const W = photo.width!;
+    const H = photo.height!;
+    const scale = this.neededScale(photo, faces);
     const width = Math.max(1, Math.round(W * scale));
     const height = Math.max(1, Math.round(H * scale));
     // The same opening as detection (HEIC through libheif, RAW through its preview, which ExifTool reads from
