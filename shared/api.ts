@@ -2,6 +2,7 @@
 // bridge, the web-mode WebSocket bridge and the renderer's client are all derived from `methods` and
 // `events` below; nothing else declares a channel. Imported by main/ and the renderer: plain data only.
 import { z } from 'zod';
+import { MAP_PAGE_BYTES, MAP_PAGE_FACES, maxPackedLength } from './map-pages.ts';
 import { DETECTOR_IDS, EMBEDDER_IDS } from './models.ts';
 
 // ------------------------------------------------------------------ limits of what crosses a bridge
@@ -173,15 +174,31 @@ export const PhotoFolderSchema = z.object({ folder: z.string(), photos: z.number
 
 export const ProjectionMethodSchema = z.enum(['umap', 'tsne']);
 
+/** The map of every face, as a header; its faces come in `map.page` pages of packed typed arrays (map-pages.ts). */
 export const FaceMapSchema = z.object({
   method: ProjectionMethodSchema,
-  /** Parallel arrays, one entry per face: id, x, y in [-1, 1], person id or null. */
-  faceIds: z.array(id),
-  x: z.array(finite),
-  y: z.array(finite),
-  personIds: z.array(id.nullable()),
+  /** Names this map's pages: the positions and persons as they were when the header was made. */
+  snapshot: z.string().min(1).max(64),
+  /** Faces in the map, and faces per page (the last page may be shorter). */
+  total: z.number().int().nonnegative(),
+  pageFaces: z.number().int().positive().max(MAP_PAGE_FACES),
   people: z.array(z.object({ id, name: z.string().nullable() })),
   fromCache: z.boolean(),
+  /** Faces placed next to an earlier map's by their neighbours instead of recomputing (new faces since). */
+  placed: z.number().int().nonnegative(),
+});
+
+const packed = (bytesPerFace: number) => z.string().max(maxPackedLength(bytesPerFace)).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+
+export const FaceMapPageSchema = z.object({
+  snapshot: z.string().min(1).max(64),
+  offset: z.number().int().nonnegative(),
+  count: z.number().int().nonnegative().max(MAP_PAGE_FACES),
+  /** Little-endian Uint32 face ids, photo ids, person ids (0 = unassigned), and Float32 x, y pairs in [-1, 1]. */
+  faceIds: packed(MAP_PAGE_BYTES.faceIds),
+  photoIds: packed(MAP_PAGE_BYTES.photoIds),
+  personIds: packed(MAP_PAGE_BYTES.personIds),
+  xy: packed(MAP_PAGE_BYTES.xy),
 });
 
 export const VerifyFaceSchema = z.object({
@@ -294,7 +311,8 @@ export const methods = {
   'photos.folders': method(empty, z.object({ folders: z.array(PhotoFolderSchema) }), 'every folder holding indexed photos, with photo and face counts'),
   'photo.showInFolder': method(z.object({ photoId: id }).strict(), z.object({ shown: z.boolean(), path: z.string() }), 'reveals the file in the file manager where the host can'),
 
-  'map.get': method(z.object({ method: ProjectionMethodSchema.default('umap'), seed: z.number().int().nonnegative().default(1) }).strict(), FaceMapSchema, 'the 2-D map of every face (computed in a worker, then cached)'),
+  'map.get': method(z.object({ method: ProjectionMethodSchema.default('umap'), seed: z.number().int().nonnegative().default(1) }).strict(), FaceMapSchema, 'the 2-D map of every face (computed in a worker, then cached; new faces placed by their neighbours): its header'),
+  'map.page': method(z.object({ snapshot: z.string().min(1).max(64), offset: z.number().int().nonnegative() }).strict(), FaceMapPageSchema, "one page of a map's faces as packed typed arrays"),
 
   'verify.analyse': method(
     z.object({
@@ -362,6 +380,7 @@ export type PhotoCard = z.output<typeof PhotoCardSchema>;
 export type PhotoTimeline = z.output<typeof PhotoTimelineSchema>;
 export type PhotoFolder = z.output<typeof PhotoFolderSchema>;
 export type FaceMap = z.output<typeof FaceMapSchema>;
+export type FaceMapPage = z.output<typeof FaceMapPageSchema>;
 export type VerifyPhoto = z.output<typeof VerifyPhotoSchema>;
 export type Verdict = z.output<typeof VerdictSchema>;
 export type TrainProgress = z.output<typeof TrainProgressSchema>;

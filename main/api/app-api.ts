@@ -249,6 +249,7 @@ export function createAppApi(options: AppApiOptions): AppApi {
     },
 
     'map.get': ({ method, seed }) => faceMap.get(method, seed, modelId()),
+    'map.page': ({ snapshot, offset }) => faceMap.page(snapshot, offset),
 
     'verify.analyse': ({ source }) => verify.analyse(source),
     'verify.compare': ({ a, b }) => verify.compare(a, b),
