@@ -3,6 +3,7 @@
 // never overridden by re-clustering. A decision already made in FaceAtlas stands over an imported name.
 import type { Catalog } from '../library/catalog/catalog.ts';
 import type { RegionRecord } from '../library/catalog/xmp-store.ts';
+import { PeopleEdits } from './edits.ts';
 import { PeopleError, type PeopleService } from './service.ts';
 
 export interface ImportedNamesResult {
@@ -24,6 +25,8 @@ function personNamed(catalog: Catalog, name: string): number | undefined {
 export function applyImportedNames(people: PeopleService): ImportedNamesResult {
   const catalog = people.catalog;
   const result: ImportedNamesResult = { applied: 0, kept: 0, conflicts: 0, newPeople: 0 };
+  // Through the edits layer, so the history says in words what each import did, like any other edit.
+  const edits = new PeopleEdits(catalog, people);
   const settle = (r: RegionRecord, status: 'applied' | 'kept' | 'conflict', message: string | null = null) => {
     catalog.xmp.setRegionStatus(r.id, status, message);
     if (status === 'applied') result.applied++;
@@ -37,7 +40,7 @@ export function applyImportedNames(people: PeopleService): ImportedNamesResult {
     const current = assignment ? catalog.people.get(assignment.personId) : undefined;
     const existing = personNamed(catalog, name);
     if (current?.name === name) {
-      if (assignment!.source !== 'user') people.confirmFaces([faceId], current.id);
+      if (assignment!.source !== 'user') edits.confirm([faceId], current.id);
       settle(region, 'applied');
       continue;
     }
@@ -52,12 +55,12 @@ export function applyImportedNames(people: PeopleService): ImportedNamesResult {
     }
     try {
       if (existing !== undefined) {
-        people.confirmFaces([faceId], existing);
+        edits.confirm([faceId], existing);
       } else {
         // A new, empty named person, then the face confirmed into it (one logged decision). Not moveFaces:
         // that would also mark the face "not" its automatic group and lock the group's other faces.
         const person = catalog.people.create(name);
-        people.confirmFaces([faceId], person.id);
+        edits.confirm([faceId], person.id);
         result.newPeople++;
       }
       settle(region, 'applied');
