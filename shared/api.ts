@@ -134,6 +134,8 @@ export const SettingsSchema = z.object({
   minFaces: z.number().int().min(1).max(100).nullable(),
   /** Inference worker threads; 0 = one per core. */
   workers: z.number().int().min(0).max(64),
+  /** Keep XMP sidecars (MWG face regions, for digiKam and Lightroom) updated after each naming decision. */
+  xmpSidecars: z.boolean(),
 });
 
 export const DoctorReportSchema = z.object({
@@ -334,6 +336,8 @@ export const methods = {
   'people.recluster': method(empty, z.object({ people: z.number().int(), assigned: z.number().int(), unassigned: z.number().int() }), 're-groups the faces nobody decided on'),
 
   'photo.get': method(z.object({ photoId: id }).strict(), PhotoDetailSchema, 'a photo with its face boxes and names'),
+  'faces.addManual': method(z.object({ photoId: id, box: BoxSchema, personId: id.optional() }).strict(), z.object({ faceId: id }), 'a face drawn where detection missed one (pixels of the upright photo): embedded from a landmark pass inside the box; with personId it joins that person as a decision'),
+  'faces.removeManual': method(z.object({ faceId: id }).strict(), ok, 'removes a face drawn by hand (the undo of faces.addManual)'),
   'photos.timeline': method(z.object({ source: PhotoSourceSchema }).strict(), PhotoTimelineSchema, 'how many photos a list holds, its date range and date groups'),
   'photos.list': method(z.object({ source: PhotoSourceSchema, ...page }).strict(), z.object({ photos: z.array(PhotoCardSchema) }), 'one page of a list of photos, newest first'),
   'photos.folders': method(empty, z.object({ folders: z.array(PhotoFolderSchema) }), 'every folder holding indexed photos, with photo and face counts'),

@@ -30,7 +30,11 @@ export function parseSettingValue(key: SettingKey, input: string | number | null
     throw new Error(`${key} needs a value`);
   }
   if (key === 'detector' || key === 'embedder') value = text;
-  else {
+  else if (key === 'xmpSidecars') {
+    const t = text.toLowerCase();
+    if (!['true', 'false', 'on', 'off', 'yes', 'no', '1', '0'].includes(t)) throw new Error(`${key} must be on or off (true/false), not "${text}"`);
+    value = ['true', 'on', 'yes', '1'].includes(t);
+  } else {
     value = Number(text);
     if (!Number.isFinite(value)) throw new Error(`${key} must be a number, not "${text}"`);
   }

@@ -134,8 +134,19 @@ export const PEOPLE_SETTINGS_HELP = {
 // ---- Library indexing (main/engine/indexer)
 
 export const INDEXER_DEFAULTS = {
-  /** Lower-case file extensions treated as photos: what sharp/libvips decodes in our build (HEIC when libheif is present). */
-  imageExtensions: ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.gif', '.avif', '.heic'] as readonly string[],
+  /** Lower-case file extensions treated as photos: what sharp/libvips decodes, HEIC/HEIF (libheif in WebAssembly)
+   * and the camera RAW formats below (read through their embedded JPEG preview). */
+  imageExtensions: ['.jpg', '.jpeg', '.png', '.webp', '.tif', '.tiff', '.gif', '.avif', '.heic', '.heif', '.hif',
+    '.cr2', '.cr3', '.nef', '.arw', '.raf', '.orf', '.rw2', '.dng'] as readonly string[],
+  /** Camera RAW extensions: faces are found on the full-size JPEG preview the camera embeds (ExifTool extracts it).
+   * A RAW file beside a JPEG of the same name (IMG_1.CR2 + IMG_1.JPG) is the same shot: the JPEG is the photo. */
+  rawExtensions: ['.cr2', '.cr3', '.nef', '.arw', '.raf', '.orf', '.rw2', '.dng'] as readonly string[],
+  /** Read face regions (MWG, Microsoft Photo) from embedded XMP and sidecars while indexing. */
+  readXmpRegions: true,
+  /** A named XMP region names the detected face it overlaps by at least this IoU. Region boxes drawn by people
+   * and other detectors are looser than MTCNN's (forehead, chin): 0.3 pairs them while two neighbours in a group
+   * photo (which touch, not overlap) stay apart. */
+  xmpRegionMinIoU: 0.3,
   /** Folder names never entered: VCS, NAS thumbnail folders (Synology @eaDir, QNAP .@__thumb), recycle bins, OS metadata.
    * Names starting with '.' are skipped as well (hidden files, macOS AppleDouble '._x.jpg'). */
   skippedFolderNames: ['@eaDir', '#recycle', '#snapshot', '$RECYCLE.BIN', 'System Volume Information', 'lost+found', 'node_modules'] as readonly string[],

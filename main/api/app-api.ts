@@ -8,6 +8,8 @@ import { WORKER_MEMORY_BYTES } from '../../shared/settings.ts';
 import type { Catalog } from '../engine/library/catalog/catalog.ts';
 import type { FaceEngineOptions } from '../engine/face/engine.ts';
 import { Library, type PeopleJob } from '../engine/library/library.ts';
+import { exportXmpSidecars, photosOfDecisions } from '../engine/library/xmp-sidecars.ts';
+import { addManualFace, ManualFaceError, removeManualFace } from '../engine/library/manual-faces.ts';
 import { PeopleError, type PeopleService } from '../engine/people/service.ts';
 import { PeopleEdits } from '../engine/people/edits.ts';
 import { plausible, withSimilarity } from '../engine/people/similarity.ts';
@@ -105,6 +107,9 @@ export function createAppApi(options: AppApiOptions): AppApi {
     engine,
     events,
     afterRun: async (photoIds) => {
+      // Names other tools wrote as XMP regions become user decisions first, so new faces group around them.
+      const imported = await lib.applyImportedNames();
+      if (imported.applied + imported.kept + imported.conflicts > 0) peopleChanged('names imported from XMP');
       const job = lib.afterIndex(photoIds);
       if (job) await peopleJob(job);
     },
@@ -138,9 +143,21 @@ export function createAppApi(options: AppApiOptions): AppApi {
   const ok = { ok: true as const };
   /** A user decision: applied through the people service (logged in plain words), then every view is told. */
   const decide = async <T>(reason: string, fn: (edits: PeopleEdits) => T): Promise<T> => {
+    const before = catalog.decisions.last()?.id; // what an undo reverts
     const out = fn(new PeopleEdits(catalog, await people()));
     peopleChanged(reason);
+    if (settingsStore.get().xmpSidecars) keepSidecars(before, catalog.decisions.last()?.id);
     return out;
+  };
+  /** The opt-in sidecar switch: the photos a decision touched get their sidecars rewritten, in the background. */
+  let sidecarQueue: Promise<unknown> = Promise.resolve();
+  const keepSidecars = (...decisionIds: (number | undefined)[]): void => {
+    const photoIds = photosOfDecisions(catalog, decisionIds);
+    if (!photoIds.length) return;
+    sidecarQueue = sidecarQueue.then(() => exportXmpSidecars(catalog, { photoIds })).then(
+      (r) => r.failed.length && events.emit('library.changed', { reason: `${r.failed.length} XMP sidecar(s) not written: ${r.failed[0].message}` }),
+      (err: Error) => events.emit('library.changed', { reason: `XMP sidecars not written: ${err.message}` }),
+    );
   };
 
   const handlers: ApiHandlers = {
@@ -252,6 +269,17 @@ export function createAppApi(options: AppApiOptions): AppApi {
       });
       return { id: photo.id, path: photo.path, width: photo.width, height: photo.height, takenAt: photo.takenAt, modifiedAt: photo.mtimeMs, faces };
     },
+    'faces.addManual': async ({ photoId, box, personId }) => {
+      const faceId = await addManualFace(catalog, await engine.get(), photoId, box);
+      if (personId !== undefined) await decide('confirm', (e) => e.confirm([faceId], personId));
+      else peopleChanged('face added');
+      return { faceId };
+    },
+    'faces.removeManual': ({ faceId }) => {
+      removeManualFace(catalog, faceId);
+      peopleChanged('face removed');
+      return ok;
+    },
     'photos.timeline': ({ source }) => catalog.photoIndex.timeline(source),
     'photos.list': ({ source, offset, limit }) => ({ photos: catalog.photoIndex.page(source, offset, limit) }),
     'photos.folders': () => ({ folders: catalog.photoIndex.folders() }),
@@ -288,6 +316,7 @@ export function createAppApi(options: AppApiOptions): AppApi {
       await library.close();
       await training.close();
       await Promise.allSettled([...runningJobs]);
+      await sidecarQueue;
       await lib.close();
     },
   };
@@ -304,6 +333,7 @@ function withErrorCodes(handlers: ApiHandlers): ApiHandlers {
         return await fn(request);
       } catch (err) {
         if (err instanceof PeopleError) throw new ApiError(PEOPLE_ERROR_CODES[err.code], err.message);
+        if (err instanceof ManualFaceError) throw new ApiError(err.code === 'NOT_FOUND' ? 'NOT_FOUND' : 'SCHEMA', err.message);
         throw err;
       }
     };

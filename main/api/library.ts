@@ -153,7 +153,7 @@ export class LibraryService {
       });
       try {
         const summary = await indexer.run(this.o.catalog.roots.all().map((r) => r.path), { signal: abort.signal });
-        const { cancelled: _c, warnings: _w, ...counts } = summary;
+        const { cancelled: _c, warnings: _w, pairedRaw: _p, ...counts } = summary;
         await this.o.afterRun(changed);
         this.setProgress({ ...counts, running: this.rerun });
       } finally {

@@ -9,7 +9,9 @@ import { registerSettingsCommands } from './commands/settings.ts';
 import { registerPhotosCommand } from './commands/photos.ts';
 import { registerTrainCommands } from './commands/train.ts';
 import { registerMapCommands } from './commands/map.ts';
+import { registerExportCommands } from './commands/export.ts';
 import { CliError } from './output.ts';
+import { endExifTool } from '../engine/metadata/exiftool.ts';
 import { exitQuietlyOnClosedPipe, terminalSafe } from './terminal.ts';
 
 exitQuietlyOnClosedPipe();
@@ -24,6 +26,7 @@ program
 registerEngineCommands(program);
 registerServe(program);
 registerLibraryCommands(program);
+registerExportCommands(program);
 const evalCmd = program.command('eval').description('measure accuracy on labelled photos (see --help of each)');
 registerEvalVerify(evalCmd);
 registerPeopleCommands(program, evalCmd);
@@ -36,8 +39,12 @@ registerMapCommands(program, evalCmd);
 try {
   await program.parseAsync(process.argv);
 } catch (err) {
+  await endExifTool();
   if (err instanceof CommanderError) process.exit(err.exitCode);
   const e = err as Error & { code?: string };
   console.error(`face-atlas: ${e instanceof CliError || e.name === 'ImageError' ? '' : `${e.name}: `}${terminalSafe(e.message)}`);
   process.exit(1);
+} finally {
+  // Any command that met a RAW file or XMP started ExifTool; its child process would keep the CLI alive.
+  await endExifTool();
 }

@@ -154,7 +154,7 @@ describe.skipIf(!hasFaces)(`face-atlas people and settings verbs${hasFaces ? '' 
       expect(r.code, `${key} ${value}`).toBe(1);
       expect(r.stderr).toMatch(message);
     }
-    expect((await cli('settings', '--json')).json.settings).toEqual({ detector: 'mtcnn', embedder: 'fused', threshold: null, minFaces: null, workers: 0 });
+    expect((await cli('settings', '--json')).json.settings).toEqual({ detector: 'mtcnn', embedder: 'fused', threshold: null, minFaces: null, workers: 0, xmpSidecars: false });
   });
 
   it('index reads photos with the saved embedder', async () => {

@@ -54,8 +54,9 @@ export function registerLibraryCommands(program: Command): void {
     .option('--watch', 'keep running and index new, changed and deleted photos as they appear')
     .option('--no-thumbs', 'do not cut photo and face thumbnails')
     .option('--retry-failed', 'read files that failed before again')
+    .option('--no-xmp', 'do not read face regions (names from digiKam, Lightroom, Picasa...) from XMP in photos and sidecars')
     .option('--json', 'print the run summary as one JSON object')), { saved: true })
-    .action(async (roots: string[], o: DbFlags & EngineFlags & { watch?: boolean; thumbs: boolean; retryFailed?: boolean; json?: boolean }) => {
+    .action(async (roots: string[], o: DbFlags & EngineFlags & { watch?: boolean; thumbs: boolean; retryFailed?: boolean; xmp: boolean; json?: boolean }) => {
       for (const r of roots) if (!existsSync(r)) throw new CliError(`folder not found: ${r}`);
       const { Indexer } = await import('../../engine/library/indexer/indexer.ts');
       // The saved settings apply; --detector / --embedder change the library's settings (its faces are then of
@@ -69,7 +70,7 @@ export function registerLibraryCommands(program: Command): void {
         console.error(`settings: ${changed.map((k) => `${k} = ${lib.settings.get()[k]}`).join(', ')} (saved in the catalog)`);
       }
       const engine = await lib.engine.get();
-      const indexer = new Indexer({ catalog, analyser: engine, thumbs: o.thumbs ? lib.thumbs : null, retryFailed: o.retryFailed });
+      const indexer = new Indexer({ catalog, analyser: engine, thumbs: o.thumbs ? lib.thumbs : null, retryFailed: o.retryFailed, readXmp: o.xmp });
       const controller = new AbortController();
       let interrupted = false;
       process.once('SIGINT', () => { interrupted = true; controller.abort(); });
@@ -93,11 +94,18 @@ export function registerLibraryCommands(program: Command): void {
       try {
         const summary = await indexer.run(roots.map((r) => path.resolve(r)), { signal: controller.signal });
         if (tty) process.stderr.write('\n');
+        const imported = await lib.applyImportedNames();
         const assigned = await assignPeople(lib, changedPhotoIds);
         const line = `indexed ${summary.done} file(s): ${summary.added} added, ${summary.updated} updated, ${summary.moved} moved, ${summary.duplicates} duplicate(s), ${summary.failed} failed, ${summary.retired} retired; ${summary.faces} face(s); ${summary.unchanged} unchanged${summary.cancelled ? ' (cancelled: finished photos are kept)' : ''}`;
         console.log(line);
+        if (summary.pairedRaw.length) console.log(`${summary.pairedRaw.length} RAW file(s) paired with the JPEG or HEIC of the same shot (indexed as that photo)`);
+        if (imported.applied + imported.kept + imported.conflicts > 0) {
+          console.log(`XMP names: ${imported.applied} face(s) named (${imported.newPeople} new people), ${imported.kept} kept as decided in FaceAtlas, ${imported.conflicts} conflict(s)`);
+        }
+        const problems = catalog.xmp.problems().length;
+        if (problems) console.log(`${problems} metadata problem(s) (malformed XMP, regions outside the image, sidecars without photo): see "face-atlas errors"`);
         console.log(assigned.text);
-        if (o.json) printJson({ ...summary, people: assigned.result });
+        if (o.json) printJson({ ...summary, xmpNames: imported, metadataProblems: problems, people: assigned.result });
         if (o.watch && !interrupted) {
           const watcher = indexer.watch(roots.map((r) => path.resolve(r)));
           await watcher.ready;
@@ -141,9 +149,12 @@ export function registerLibraryCommands(program: Command): void {
       const { catalog } = lib;
       try {
         const failures = catalog.photos.failures().map((f) => ({ path: f.path, code: f.errorCode, message: f.errorMessage }));
-        if (o.json) return printJson({ failures });
+        const metadata = catalog.xmp.problems().map((p) => ({ path: p.path, code: p.code, message: p.message }));
+        if (o.json) return printJson({ failures, metadata });
         if (!failures.length) console.log('no failed files');
         for (const f of failures) console.log(`${f.code}\t${terminalSafe(JSON.stringify(f.path))}\t${terminalSafe(f.message ?? '')}`);
+        if (metadata.length) console.log(`metadata problems (the photos themselves were indexed):`);
+        for (const p of metadata) console.log(`${p.code}\t${terminalSafe(JSON.stringify(p.path))}\t${terminalSafe(p.message)}`);
       } finally {
         await lib.close();
       }

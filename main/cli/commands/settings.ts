@@ -21,6 +21,7 @@ function effective(settings: Settings, modelId: string): Record<keyof Settings, 
     threshold: { value: settings.threshold, default: threshold, effective: settings.threshold ?? threshold },
     minFaces: { value: settings.minFaces, default: PEOPLE_DEFAULTS.minFaces, effective: settings.minFaces ?? PEOPLE_DEFAULTS.minFaces },
     workers: { value: settings.workers, default: DEFAULT_SETTINGS.workers, effective: settings.workers || workers },
+    xmpSidecars: { value: settings.xmpSidecars, default: DEFAULT_SETTINGS.xmpSidecars, effective: settings.xmpSidecars },
   };
 }
 

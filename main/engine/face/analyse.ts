@@ -23,6 +23,8 @@ export interface WorkerSetup {
 export interface PhotoAnalyseOptions extends AnalyseOptions {
   maxSide?: number;
   maxInputPixels?: number;
+  /** Orientation of bytes that do not carry their own: a RAW file's preview, extracted by the engine. */
+  orientation?: number;
   /** Return the decoded pixels with the analysis (PhotoAnalysis.pixels). */
   keepPixels?: boolean;
 }
@@ -42,7 +44,7 @@ export async function analysePhotoFile(
   input: string | Uint8Array, detector: FaceDetector, embedder: AnyEmbedder, options: PhotoAnalyseOptions = {},
 ): Promise<PhotoAnalysis> {
   const t0 = performance.now();
-  const photo = await decodePhoto(input, { maxSide: options.maxSide ?? ENGINE_DEFAULTS.detectMaxSide, maxInputPixels: options.maxInputPixels });
+  const photo = await decodePhoto(input, { maxSide: options.maxSide ?? ENGINE_DEFAULTS.detectMaxSide, maxInputPixels: options.maxInputPixels, orientation: options.orientation });
   const timings = { decode: performance.now() - t0, detect: 0, embed: 0 };
   const faces = await analyseDecoded(photo, detector, embedder, options, timings);
   return {

@@ -1,18 +1,11 @@
-// Decodes photos with sharp into RGB pixels for detection: EXIF orientation applied, pixel limit enforced,
-// shrunk on load to a detection size, every colour model (gray, alpha, CMYK, 16-bit) normalised to 8-bit sRGB.
-import { readFile } from 'node:fs/promises';
-import sharp from 'sharp';
+// Decodes photos into RGB pixels for detection: EXIF orientation applied, pixel limit enforced, shrunk on load
+// to a detection size, every colour model (gray, alpha, CMYK, 16-bit) normalised to 8-bit sRGB. HEIC/HEIF and
+// camera RAW files go through image-source.ts and then the same sharp pipeline.
 import { ENGINE_DEFAULTS } from '../../../shared/settings.ts';
+import { ImageError } from './image-error.ts';
+import { openImage } from './image-source.ts';
 
-export type ImageErrorCode =
-  | 'NOT_FOUND' | 'UNREADABLE' | 'EMPTY_FILE' | 'NOT_AN_IMAGE' | 'CORRUPT_IMAGE' | 'IMAGE_TOO_LARGE' | 'UNSUPPORTED_FORMAT';
-
-export class ImageError extends Error {
-  constructor(readonly code: ImageErrorCode, message: string, readonly file?: string) {
-    super(message);
-    this.name = 'ImageError';
-  }
-}
+export { ImageError, type ImageErrorCode } from './image-error.ts';
 
 export interface RgbImage {
   /** Interleaved 8-bit RGB, row-major. */
@@ -53,29 +46,20 @@ function classify(err: unknown, file?: string): ImageError {
  */
 export async function decodePhoto(
   input: string | Uint8Array,
-  opts: { maxSide?: number; maxInputPixels?: number } = {},
+  opts: { maxSide?: number; maxInputPixels?: number; orientation?: number } = {},
 ): Promise<DecodedPhoto> {
   const file = typeof input === 'string' ? input : undefined;
   const maxSide = opts.maxSide ?? ENGINE_DEFAULTS.detectMaxSide;
   const limitInputPixels = opts.maxInputPixels ?? ENGINE_DEFAULTS.maxInputPixels;
   if (input instanceof Uint8Array && input.byteLength === 0) throw new ImageError('EMPTY_FILE', 'file is empty (0 bytes)', file);
   try {
-    const src = typeof input === 'string' ? await readFile(input) : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-    if (src.byteLength === 0) throw new ImageError('EMPTY_FILE', 'file is empty (0 bytes)', file);
-    // pages: 1 takes the first frame of animated GIF/WebP.
-    const image = sharp(src, { limitInputPixels, failOn: 'error', pages: 1 });
-    const meta = await image.metadata();
-    if (!meta.width || !meta.height) throw new ImageError('CORRUPT_IMAGE', 'image has no dimensions', file);
-    const orientation = meta.orientation ?? 1;
-    const swap = orientation >= 5 && orientation <= 8;
-    const originalWidth = swap ? meta.height : meta.width;
-    const originalHeight = swap ? meta.width : meta.height;
+    const image = await openImage(input, { limitInputPixels, orientation: opts.orientation });
+    const { width: originalWidth, height: originalHeight } = image;
     const longest = Math.max(originalWidth, originalHeight);
     const scale = maxSide > 0 && longest > maxSide ? maxSide / longest : 1;
     const width = Math.max(1, Math.round(originalWidth * scale));
     const height = Math.max(1, Math.round(originalHeight * scale));
-    // rotate() applies EXIF orientation.
-    let pipeline = image.rotate();
+    let pipeline = image.pipeline();
     if (scale < 1) pipeline = pipeline.resize(width, height, { fit: 'fill', kernel: 'lanczos3', fastShrinkOnLoad: true });
     const { data, info } = await pipeline
       .flatten({ background: { r: 255, g: 255, b: 255 } })
@@ -91,8 +75,8 @@ export async function decodePhoto(
       originalWidth,
       originalHeight,
       scaleToOriginal: originalWidth / info.width,
-      orientation,
-      format: meta.format ?? 'unknown',
+      orientation: image.orientation,
+      format: image.format,
     };
   } catch (err) {
     if (err instanceof ImageError) throw err;

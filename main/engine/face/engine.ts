@@ -7,7 +7,10 @@ import { ENGINE_DEFAULTS } from '../../../shared/settings.ts';
 import type { BackendInfo } from './backend.ts';
 import type { NetBackend } from './nets.ts';
 import type { PhotoAnalyseOptions, WorkerRequest, WorkerResponse, WorkerSetup } from './analyse.ts';
-import { ImageError, type ImageErrorCode } from './decode.ts';
+import { stat } from 'node:fs/promises';
+import { endExifTool } from '../metadata/exiftool.ts';
+import { ImageError, type ImageErrorCode } from './image-error.ts';
+import { isRawName, rawPreview } from './image-source.ts';
 import { MODEL_INFO, type DetectorId, type EmbedderId } from './models.ts';
 import type { PhotoAnalysis } from './types.ts';
 
@@ -160,16 +163,26 @@ export async function createFaceEngine(options: FaceEngineOptions = {}): Promise
     workers: count,
     threadsPerWorker: setup.threads,
     backend: backends[0],
-    analysePhoto(input, opts) {
-      if (closed) return Promise.reject(new EngineError('engine is closed'));
+    async analysePhoto(input, opts) {
+      if (closed) throw new EngineError('engine is closed');
+      let request: WorkerRequest = { id: nextId++, input, options: { ...options.analyse, ...opts } };
+      if (typeof input === 'string' && isRawName(input)) {
+        // ExifTool runs on this thread only: the worker gets the preview's bytes and the RAW's orientation.
+        const preview = await rawPreview(input).catch(async (err: unknown) => {
+          if (err instanceof ImageError) throw err;
+          await stat(input); // a missing file is NOT_FOUND
+          throw err;
+        });
+        request = { ...request, input: new Uint8Array(preview.jpeg), options: { ...request.options, orientation: preview.orientation } };
+      }
       return new Promise((resolve, reject) => {
-        const request: WorkerRequest = { id: nextId++, input, options: { ...options.analyse, ...opts } };
         queue.push({ resolve, reject, request });
         pump();
       });
     },
     async close() {
       closed = true;
+      await endExifTool();
       for (const p of queue.splice(0)) p.reject(new EngineError('engine closed before the photo was analysed'));
       await Promise.all(slots.map((s) => s.worker?.terminate()));
     },

@@ -7,7 +7,7 @@ import type { Embedder } from './embed/embedder.ts';
 import { isFused, type AnyEmbedder } from './embed/fused.ts';
 import { l2Normalised } from '../math/vectors.ts';
 import type { DecodedPhoto, RgbImage } from './decode.ts';
-import type { AnalysedFace, DetectedFace, FaceQuality, FaceSource, FivePoints } from './types.ts';
+import type { AnalysedFace, Box, DetectedFace, FaceQuality, FaceSource, FivePoints } from './types.ts';
 
 export interface AnalyseOptions extends DetectOptions {
   flip?: boolean;
@@ -20,6 +20,8 @@ export interface AnalyseOptions extends DetectOptions {
    * (verification and evaluation always need one face per image).
    */
   fallback?: 'none' | 'crop' | 'auto' | 'centre';
+  /** Skip detection and embed the faces in these boxes (original-image pixels, upright) instead. */
+  manualBoxes?: Box[];
 }
 
 /** Images up to this side are likely pre-cropped faces (datasets, avatars): 'auto' fallback applies. */
@@ -160,12 +162,37 @@ export async function embedFaces(image: RgbImage, faces: DetectedFace[], embedde
   });
 }
 
+/**
+ * Faces at boxes someone drew (a named XMP region no detection matched, a box drawn in the viewer): landmarks
+ * from a landmark pass inside each box (MTCNN's O-Net), or the alignment template laid on the box when the
+ * detector cannot refine it. Boxes are in the decoded image's pixels.
+ */
+export async function facesInBoxes(detector: FaceDetector, image: RgbImage, boxes: Box[]): Promise<FaceWithSource[]> {
+  const out: FaceWithSource[] = [];
+  for (const box of boxes) {
+    const refined = await detector.landmarksInBox?.(image, box);
+    if (refined) {
+      out.push({ ...refined, box, source: 'manual' });
+      continue;
+    }
+    const side = Math.max(box.width, box.height);
+    const s = side / 112;
+    const x0 = box.x + box.width / 2 - side / 2;
+    const y0 = box.y + box.height / 2 - side / 2;
+    out.push({ box, landmarks: ARCFACE_TEMPLATE_112.map(([x, y]) => [x0 + x * s, y0 + y * s]) as FivePoints, score: 0, source: 'manual' });
+  }
+  return out;
+}
+
 export async function analyseDecoded(
   photo: DecodedPhoto, detector: FaceDetector, embedder: AnyEmbedder, opts: AnalyseOptions = {},
   timings?: { detect: number; embed: number },
 ): Promise<AnalysedFace[]> {
   const t0 = performance.now();
-  const faces = await findFaces(detector, photo, { minScore: opts.minScore ?? ENGINE_DEFAULTS.minFaceScore, ...opts });
+  const k0 = 1 / photo.scaleToOriginal;
+  const faces = opts.manualBoxes
+    ? await facesInBoxes(detector, photo, opts.manualBoxes.map((b) => ({ x: b.x * k0, y: b.y * k0, width: b.width * k0, height: b.height * k0 })))
+    : await findFaces(detector, photo, { minScore: opts.minScore ?? ENGINE_DEFAULTS.minFaceScore, ...opts });
   const t1 = performance.now();
   const embedded = await embedFaces(photo, faces, embedder, opts.flip ?? ENGINE_DEFAULTS.flipAverage);
   if (timings) {

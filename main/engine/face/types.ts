@@ -37,8 +37,9 @@ export interface FaceQuality {
 }
 
 /** How a face was found: by the detector, on a padded copy of a tight crop, by treating the whole image as
- * the face (O-Net landmarks in it), or as a last resort the template placed on the centre square. */
-export type FaceSource = 'detector' | 'padded' | 'whole-image' | 'centre-crop';
+ * the face (O-Net landmarks in it), or as a last resort the template placed on the centre square; 'manual':
+ * a box someone drew (an XMP face region of another tool, a box drawn in the viewer), landmarks found inside it. */
+export type FaceSource = 'detector' | 'padded' | 'whole-image' | 'centre-crop' | 'manual';
 
 export interface AnalysedFace extends DetectedFace {
   source: FaceSource;

@@ -5,6 +5,8 @@ import path from 'node:path';
 import type { Settings } from '../../../shared/api.ts';
 import { EngineHolder } from '../face/engine-holder.ts';
 import type { FaceEngineOptions } from '../face/engine.ts';
+import { endExifTool } from '../metadata/exiftool.ts';
+import { applyImportedNames, type ImportedNamesResult } from '../people/imported-names.ts';
 import { openPeople } from '../people/open.ts';
 import type { PeopleService } from '../people/service.ts';
 import { Catalog } from './catalog/catalog.ts';
@@ -87,8 +89,15 @@ export class Library {
     return { ...result, threshold: people.threshold };
   }
 
+  /** Names read from XMP face regions become user decisions (before new faces are grouped around them). */
+  async applyImportedNames(): Promise<ImportedNamesResult> {
+    if (!this.catalog.xmp.pendingRegions().length) return { applied: 0, kept: 0, conflicts: 0, newPeople: 0 };
+    return applyImportedNames(await this.people());
+  }
+
   async close(): Promise<void> {
     await this.engine.close();
+    await endExifTool(); // RAW previews, XMP regions and sidecars: its child process would keep Node alive
     this.catalog.close();
   }
 }

@@ -12,6 +12,8 @@ export const DEFAULT_SETTINGS: Settings = {
   threshold: null,
   minFaces: null,
   workers: ENGINE_DEFAULTS.workers,
+  // Opt-in: writing beside people's photos is their call.
+  xmpSidecars: false,
 };
 
 export class SettingsStore {

@@ -14,6 +14,7 @@ import { RootStore } from './roots.ts';
 import type { CatalogStats } from './rows.ts';
 import { closeCatalogDatabase, openCatalogDatabase, type OpenOptions } from './open.ts';
 import { SettingsTable } from './settings.ts';
+import { XmpStore } from './xmp-store.ts';
 
 export type { FaceSet, PhotoFile, PhotoMeta } from './types.ts';
 
@@ -28,6 +29,8 @@ export class Catalog {
   readonly decisions: DecisionStore;
   readonly adapters: AdapterStore;
   readonly settings: SettingsTable;
+  /** Face regions read from XMP and metadata problems. */
+  readonly xmp: XmpStore;
   /** Faces the user set aside ("Ignore face"). */
   readonly ignored: IgnoredFaces;
   /** Photos as lists: by person, people together, folder; their date groups. */
@@ -48,6 +51,7 @@ export class Catalog {
     this.decisions = new DecisionStore(db);
     this.adapters = new AdapterStore(db, tx);
     this.settings = new SettingsTable(db);
+    this.xmp = new XmpStore(db);
     this.photoIndex = new PhotoIndex(db);
     this.ignored = new IgnoredFaces(db);
   }

@@ -37,6 +37,11 @@ export class FaceStore {
       .run(f.box.x, f.box.y, f.box.width, f.box.height, JSON.stringify(f.landmarks), f.score, f.source, f.quality.size, f.quality.sharpness, f.quality.frontal, embeddingToBlob(f.embedding), f.modelId, detectorId, faceId);
   }
 
+  /** Deletes a face (one drawn by hand); its assignment and constraints go with it. */
+  delete(faceId: number): void {
+    this.db.prepare('DELETE FROM faces WHERE id = ?').run(faceId);
+  }
+
   get(id: number): Face | undefined {
     const r = this.db.prepare('SELECT * FROM faces WHERE id = ?').get(id) as Row | undefined;
     return r && toFace(r);

@@ -1,5 +1,6 @@
 // The catalog schema as an ordered list of migrations; PRAGMA user_version records how many have run.
 import type Database from 'better-sqlite3';
+import { XMP_MIGRATION } from './xmp-store.ts';
 
 /**
  * Each entry moves the schema from version i to i + 1. Never edit a shipped entry: append a new one.
@@ -203,6 +204,8 @@ export const MIGRATIONS: readonly string[] = [
     created_at INTEGER NOT NULL
   );
   `,
+  // 4: face regions read from XMP and metadata problems (issue 17).
+  XMP_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -6,12 +6,22 @@ import type { Photo } from '../catalog/rows.ts';
 import type { PhotoAnalysis } from '../../face/types.ts';
 import { INDEXER_DEFAULTS } from './constants.ts';
 import { matchReDetectedFaces } from './match-faces.ts';
+import type { RegionImport } from './xmp-import.ts';
+
+/** Records the regions read with the photo's faces, in the photo's transaction, so names wait safely to be applied. */
+function recordRegions(catalog: Catalog, photoId: number, faceIds: number[], r: Analysed['regions']): void {
+  if (!r) return;
+  catalog.xmp.replaceRegions(photoId, r.regions.map(({ faceIndex, ...region }) => ({ ...region, faceId: faceIndex === null ? null : faceIds[faceIndex] ?? null })));
+  catalog.xmp.replaceProblems(r.readPaths, r.problems);
+}
 
 export interface Analysed {
   kind: 'analysed';
   analysis: PhotoAnalysis;
   modelId: string;
   takenAt: number | null;
+  /** Face regions read from XMP, tied to faces of `analysis` (absent when XMP is not read). */
+  regions?: RegionImport;
 }
 
 export interface Failure {
@@ -98,6 +108,7 @@ function replaceInPlace(catalog: Catalog, photo: Photo, file: PhotoFile, hash: s
     });
   }
   const { faceIds } = catalog.photos.replaceAnalysis(photo.id, file, meta, { detectorId: result.analysis.detectorId, modelId: result.modelId, faces: result.analysis.faces }, keep);
+  recordRegions(catalog, photo.id, faceIds, result.regions);
   return { outcome: 'updated', photoId: photo.id, faces: faceIds.length };
 }
 
@@ -161,6 +172,7 @@ export function commitFile(catalog: Catalog, file: PhotoFile, hash: string, mode
       modelId: analysed.modelId,
       faces: analysed.analysis.faces,
     });
+    recordRegions(catalog, photoId, faceIds, analysed.regions);
     return { outcome: 'added', photoId, faces: faceIds.length };
   });
 }

@@ -8,6 +8,7 @@ import { type Analysed, type Failure, type FileOutcome, commitFile, commitUnread
 import { INDEXER_DEFAULTS, type IndexErrorCode } from './constants.ts';
 import { readTakenAt } from './exif.ts';
 import { hashFile } from './hash.ts';
+import { importRegions, type RegionImport } from './xmp-import.ts';
 import type { PhotoAnalysis } from '../../face/types.ts';
 
 export interface FileContext {
@@ -17,6 +18,8 @@ export interface FileContext {
   retryFailed: boolean;
   /** Analyses in progress by content hash, so two copies of one photo are analysed once. */
   inFlight: Map<string, Promise<unknown>>;
+  /** Read face regions from XMP (embedded and sidecars) of every photo analysed. */
+  readXmp: boolean;
   /** When set, the decoded pixels of each analysed file are left here by path (for thumbnails cut from the same decode). */
   pixels?: Map<string, NonNullable<PhotoAnalysis['pixels']>>;
 }
@@ -71,7 +74,8 @@ function toFailure(err: unknown): Failure | FileProblem {
 
 const sameStat = (a: Stats, b: Stats): boolean => a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
 
-export async function indexFile(ctx: FileContext, file: string, rootId: number | null): Promise<FileReport> {
+/** `companions`: RAW files of the same shot (their sidecars hold regions for this photo too). */
+export async function indexFile(ctx: FileContext, file: string, rootId: number | null, companions: string[] = []): Promise<FileReport> {
   const { catalog, analyser } = ctx;
   // The catch below records the failure under this (a file that vanished before its first stat has size 0).
   // eslint-disable-next-line no-useless-assignment -- read in the catch block, which the rule does not follow
@@ -101,7 +105,7 @@ export async function indexFile(ctx: FileContext, file: string, rootId: number |
           await pending.catch(() => undefined);
           continue;
         }
-        const work = analyse(ctx, file);
+        const work = analyse(ctx, file, companions);
         ctx.inFlight.set(hash, work);
         try {
           const r2 = await work;
@@ -128,14 +132,18 @@ export async function indexFile(ctx: FileContext, file: string, rootId: number |
   }
 }
 
-async function analyse(ctx: FileContext, file: string): Promise<Analysed | Failure | FileProblem> {
+async function analyse(ctx: FileContext, file: string, companions: string[]): Promise<Analysed | Failure | FileProblem> {
   try {
     const [analysis, takenAt] = await Promise.all([ctx.analyser.analysePhoto(file, ctx.pixels ? { keepPixels: true } : undefined), readTakenAt(file)]);
     if (analysis.pixels) {
       ctx.pixels?.set(file, analysis.pixels);
       delete analysis.pixels;
     }
-    return { kind: 'analysed', analysis, modelId: ctx.analyser.modelId, takenAt };
+    const regions = ctx.readXmp
+      ? await importRegions(ctx.analyser, file, analysis, companions).catch((err: Error): RegionImport => (
+        { regions: [], readPaths: [file], problems: [{ path: file, code: 'XMP_UNREADABLE', message: `face regions could not be read: ${err.message.split('\n')[0]}` }] }))
+      : undefined;
+    return { kind: 'analysed', analysis, modelId: ctx.analyser.modelId, takenAt, regions };
   } catch (err) {
     return toFailure(err);
   }

@@ -2,6 +2,7 @@
 // resumably (every photo is committed on its own) and with pause, resume, cancel and progress events.
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
+import { readdir } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog.ts';
@@ -12,7 +13,8 @@ import { commitUnreadable, retireMissing } from './commit.ts';
 import { INDEXER_DEFAULTS } from './constants.ts';
 import { type FileContext, type FileReport, indexFile } from './index-file.ts';
 import { type IndexProgress, ProgressTracker } from './progress.ts';
-import { type ScanProblem, type ScanResult, scanRoots } from './scan.ts';
+import { developedPartner, type ScanProblem, type ScanResult, scanRoots } from './scan.ts';
+import { refreshRegions } from './xmp-import.ts';
 import { LibraryWatcher, type WatchOptions } from './watch.ts';
 
 export interface IndexerOptions {
@@ -24,6 +26,8 @@ export interface IndexerOptions {
   concurrency?: number;
   /** Read files that failed before again even when they did not change. */
   retryFailed?: boolean;
+  /** Read face regions from XMP (embedded and sidecars); default INDEXER_DEFAULTS.readXmpRegions. */
+  readXmp?: boolean;
   /** More folders of the app's own that are never indexed (the catalog's cache folder and the thumbnails' are always). */
   ownFolders?: string[];
 }
@@ -48,6 +52,8 @@ export interface IndexWarning {
 
 export interface IndexSummary extends IndexProgress {
   cancelled: boolean;
+  /** RAW files indexed as the JPEG (or HEIC) of the same shot beside them. */
+  pairedRaw: { raw: string; photo: string }[];
   /** Folders not read, folder loops, roots that were not there, thumbnails not written. */
   warnings: IndexWarning[];
 }
@@ -85,6 +91,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     this.concurrency = Math.max(1, opts.concurrency ?? INDEXER_DEFAULTS.inFlightPerWorker * availableParallelism());
     this.ctx = {
       catalog: opts.catalog, analyser: opts.analyser, retryFailed: opts.retryFailed ?? false, inFlight: new Map(),
+      readXmp: opts.readXmp ?? INDEXER_DEFAULTS.readXmpRegions,
       // With thumbnails on, the engine hands back its decoded pixels and the thumbnails are cut from them.
       pixels: this.thumbs ? new Map() : undefined,
     };
@@ -166,7 +173,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
           while (this.pauseGate && !opts.signal?.aborted) await Promise.race([this.pauseGate.promise, aborted(opts.signal)]);
           if (opts.signal?.aborted || next >= work.length) return;
           const item = work[next++];
-          const report = 'code' in item && item.code === 'BAD_FILE_NAME' ? this.recordBadName(item) : await this.indexOne(item.path, item.rootId, warn);
+          const report = 'code' in item && item.code === 'BAD_FILE_NAME' ? this.recordBadName(item) : await this.indexOne(item.path, item.rootId, warn, 'companions' in item ? item.companions : undefined);
           if (report.outcome === 'vanished') seen.delete(item.path);
           this.count(tracker, report);
           progress();
@@ -175,6 +182,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
       await Promise.all(Array.from({ length: Math.min(this.concurrency, Math.max(1, work.length)) }, worker));
 
       const cancelled = opts.signal?.aborted ?? false;
+      if (!cancelled && this.ctx.readXmp) await this.refreshEditedSidecars(scan, new Set(work.map((w) => w.path)), warn);
       if (!cancelled) {
         tracker.counts.phase = 'retiring';
         progress(true);
@@ -182,9 +190,10 @@ export class Indexer extends EventEmitter<IndexerEvents> {
         this.retireUnseen(walked.map((r) => r.path), scan, seen, tracker);
         const t = Date.now();
         for (const r of roots) if (!scan.unavailableRoots.some((u) => u.id === r.id)) this.catalog.roots.markScanned(r.id, t);
+        this.recordOrphanSidecars(walked.map((r) => r.path), scan, warn);
       }
       tracker.counts.phase = cancelled ? 'cancelled' : 'done';
-      const summary = { ...tracker.snapshot(), cancelled, warnings };
+      const summary = { ...tracker.snapshot(), cancelled, warnings, pairedRaw: scan.pairedRaw };
       this.emit('progress', tracker.snapshot());
       return summary;
     } finally {
@@ -197,7 +206,11 @@ export class Indexer extends EventEmitter<IndexerEvents> {
   async indexPath(file: string): Promise<FileReport> {
     const abs = path.resolve(file);
     const root = this.rootOf(abs);
-    const report = await this.indexOne(abs, root, (w) => this.emit('warning', w));
+    // A RAW file that arrives beside its JPEG is that photo's companion, as in a full run: not a photo of its own.
+    const siblings = await readdir(path.dirname(abs)).catch(() => [] as string[]);
+    if (developedPartner(abs, siblings)) return { path: abs, outcome: 'unchanged' };
+    const companions = siblings.filter((n) => developedPartner(path.join(path.dirname(abs), n), [path.basename(abs)])).map((n) => path.join(path.dirname(abs), n));
+    const report = await this.indexOne(abs, root, (w) => this.emit('warning', w), companions);
     if (report.outcome === 'vanished') this.forgetPath(abs);
     return report;
   }
@@ -229,8 +242,8 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     return best?.id ?? null;
   }
 
-  private async indexOne(file: string, rootId: number | null, warn: (w: IndexWarning) => void): Promise<FileReport> {
-    const report = await indexFile(this.ctx, file, rootId);
+  private async indexOne(file: string, rootId: number | null, warn: (w: IndexWarning) => void, companions?: string[]): Promise<FileReport> {
+    const report = await indexFile(this.ctx, file, rootId, companions);
     const pixels = this.ctx.pixels?.get(file);
     this.ctx.pixels?.delete(file);
     if (report.outcome !== 'unchanged') this.emit('file', report);
@@ -250,9 +263,9 @@ export class Indexer extends EventEmitter<IndexerEvents> {
   }
 
   /** Files that are not up to date in the catalog, and the unreadable entries found by the scan. */
-  private pendingWork(scan: ScanResult, tracker: ProgressTracker): ({ path: string; rootId: number } | ScanProblem)[] {
+  private pendingWork(scan: ScanResult, tracker: ProgressTracker): ({ path: string; rootId: number; companions?: string[] } | ScanProblem)[] {
     const modelId = this.ctx.analyser.modelId;
-    const work: ({ path: string; rootId: number } | ScanProblem)[] = [];
+    const work: ({ path: string; rootId: number; companions?: string[] } | ScanProblem)[] = [];
     for (const f of scan.files) {
       const live = this.catalog.photos.liveByPath(f.path);
       const upToDate = live && live.size === f.size && live.mtimeMs === f.mtimeMs && live.rootId === f.rootId;
@@ -278,6 +291,29 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     else if (r.outcome === 'failed') c.failed++;
     else if (r.outcome === 'unchanged' || r.outcome === 'touched') c.unchanged++;
     c.faces += r.faces ?? 0;
+  }
+
+  /** Photos not re-read this run whose sidecars were edited since their regions were last read. */
+  private async refreshEditedSidecars(scan: ScanResult, analysed: Set<string>, warn: (w: IndexWarning) => void): Promise<void> {
+    for (const f of scan.files) {
+      if (analysed.has(f.path)) continue;
+      const photo = this.catalog.photos.liveByPath(f.path);
+      if (!photo || photo.status !== 'ok') continue;
+      await refreshRegions(this.catalog, this.ctx.analyser, photo, f.companions)
+        .catch((err: Error) => warn({ path: f.path, code: 'XMP_UNREADABLE', message: `face regions could not be read again: ${err.message}` }));
+    }
+  }
+
+  /** Sidecars without their photo are recorded (their names are not lost: the file stays) and reported. */
+  private recordOrphanSidecars(walkedRoots: string[], scan: ScanResult, warn: (w: IndexWarning) => void): void {
+    const message = 'XMP sidecar without its photo (photo.jpg.xmp or photo.xmp): its face regions are not read; the file is left as it is';
+    this.catalog.transaction(() => {
+      for (const root of walkedRoots) {
+        const under = scan.orphanSidecars.filter((o) => o.path === root || isUnder(o.path, root));
+        this.catalog.xmp.replaceProblemsOfCode('SIDECAR_WITHOUT_PHOTO', root, under.map((o) => ({ path: o.path, message })));
+      }
+    });
+    for (const o of scan.orphanSidecars) warn({ path: o.path, code: 'SIDECAR_WITHOUT_PHOTO', message });
   }
 
   /** Retires what the scan did not see under the walked roots (by path, so photos of nested roots count too). */

@@ -2,14 +2,9 @@
 // the user's decisions, and a different face that happens to sit in the same place does not.
 import { l2Distance } from '../../math/vectors.ts';
 import type { Box } from '../../face/types.ts';
+import { boxIoU } from '../../math/boxes.ts';
 
-export function boxIoU(a: Box, b: Box): number {
-  const ix = Math.max(0, Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x));
-  const iy = Math.max(0, Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y));
-  const inter = ix * iy;
-  const union = a.width * a.height + b.width * b.height - inter;
-  return union > 0 ? inter / union : 0;
-}
+export { boxIoU };
 
 export interface MatchableFace {
   box: Box;

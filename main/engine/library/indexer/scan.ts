@@ -15,6 +15,8 @@ export interface ScannedFile {
   rootId: number;
   size: number;
   mtimeMs: number;
+  /** RAW files of the same shot beside this JPEG/HEIC (IMG_1.CR2 for IMG_1.JPG): not indexed on their own. */
+  companions?: string[];
 }
 
 export interface ScanProblem {
@@ -34,6 +36,10 @@ export interface ScanResult {
   folderLoops: ScanProblem[];
   /** Roots that are missing or not folders (an unplugged drive): nothing under them is retired. */
   unavailableRoots: ScanRoot[];
+  /** RAW files that are the same shot as a JPEG or HEIC beside them: the pair counts as one photo, that one. */
+  pairedRaw: { raw: string; photo: string }[];
+  /** XMP sidecars with no photo beside them (the photo was deleted or moved without them). */
+  orphanSidecars: { path: string; rootId: number }[];
   /** System folders (/proc, /sys, /dev) met on the way and not followed. */
   systemFolders: ScanProblem[];
 }
@@ -103,6 +109,50 @@ async function badlyNamed(dir: string): Promise<string[]> {
 }
 
 const extensions = new Set(INDEXER_DEFAULTS.imageExtensions);
+const rawExtensions = new Set(INDEXER_DEFAULTS.rawExtensions);
+/** What a camera or phone writes beside a RAW file of the same shot. */
+const PAIR_EXTENSIONS = new Set(['.jpg', '.jpeg', '.heic', '.heif', '.hif']);
+
+/** Sidecars in a folder's names that belong to no photo there: neither `photo.jpg.xmp` nor `photo.xmp` of one. */
+export function orphanSidecarNames(names: string[]): string[] {
+  const photos = names.filter(isPhotoName);
+  const exact = new Set(photos.map((n) => n.toLowerCase()));
+  const stems = new Set(photos.map((n) => path.basename(n, path.extname(n)).toLowerCase()));
+  return names.filter((n) => {
+    if (path.extname(n).toLowerCase() !== '.xmp') return false;
+    const owner = n.slice(0, -4).toLowerCase();
+    return !exact.has(owner) && !stems.has(owner);
+  });
+}
+
+/** The JPEG or HEIC beside a RAW file that makes it the companion of that photo (watch mode asks file by file). */
+export function developedPartner(raw: string, siblings: string[]): string | undefined {
+  if (!rawExtensions.has(path.extname(raw).toLowerCase())) return undefined;
+  const stem = path.basename(raw, path.extname(raw)).toLowerCase();
+  return siblings.find((n) => PAIR_EXTENSIONS.has(path.extname(n).toLowerCase()) && path.basename(n, path.extname(n)).toLowerCase() === stem);
+}
+
+/**
+ * Folds RAW+JPEG pairs of one folder: a RAW file whose name without extension (ignoring case) matches a
+ * JPEG or HEIC's is that photo's companion, not a photo of its own.
+ */
+export function pairRawFiles(files: ScannedFile[]): { photos: ScannedFile[]; paired: { raw: string; photo: string }[] } {
+  const stem = (f: string) => path.join(path.dirname(f), path.basename(f, path.extname(f)).toLowerCase());
+  const developed = new Map<string, ScannedFile>();
+  for (const f of files) if (PAIR_EXTENSIONS.has(path.extname(f.path).toLowerCase()) && !developed.has(stem(f.path))) developed.set(stem(f.path), f);
+  const photos: ScannedFile[] = [];
+  const paired: { raw: string; photo: string }[] = [];
+  for (const f of files) {
+    const partner = rawExtensions.has(path.extname(f.path).toLowerCase()) ? developed.get(stem(f.path)) : undefined;
+    if (!partner) {
+      photos.push(f);
+      continue;
+    }
+    (partner.companions ??= []).push(f.path);
+    paired.push({ raw: f.path, photo: partner.path });
+  }
+  return { photos, paired };
+}
 const skippedFolders = new Set(INDEXER_DEFAULTS.skippedFolderNames);
 
 export function isPhotoName(name: string): boolean {
@@ -121,7 +171,7 @@ const folderKey = (st: Stats): string => `${st.dev}:${st.ino}`;
  * is walked once (tracked by device and inode), which also breaks symlink loops.
  */
 export async function scanRoots(roots: ScanRoot[], opts: ScanOptions = {}): Promise<ScanResult> {
-  const result: ScanResult = { files: [], fileProblems: [], unreadableFolders: [], folderLoops: [], unavailableRoots: [], systemFolders: [] };
+  const result: ScanResult = { files: [], fileProblems: [], unreadableFolders: [], folderLoops: [], unavailableRoots: [], systemFolders: [], pairedRaw: [], orphanSidecars: [] };
   const walked = new Set<string>();
   const barrier = await barriers(opts.exclude ?? []);
   const ordered = [...roots].sort((a, b) => b.path.length - a.path.length || a.path.localeCompare(b.path));
@@ -157,7 +207,10 @@ export async function scanRoots(roots: ScanRoot[], opts: ScanOptions = {}): Prom
           else result.unreadableFolders.push({ path: path.join(dir, name), rootId: root.id, code: 'BAD_FILE_NAME', message: 'the name is not valid UTF-8: rename it to index what it holds' });
         }
       }
+      const visible = entries.filter((e) => !isSkippedName(e.name) && !e.isDirectory()).map((e) => e.name);
+      for (const name of orphanSidecarNames(visible)) result.orphanSidecars.push({ path: path.join(dir, name), rootId: root.id });
       const subdirs: string[] = [];
+      const firstOfFolder = result.files.length;
       const candidates = entries.filter((e) => !isSkippedName(e.name) && (e.isDirectory() || e.isSymbolicLink() || isPhotoName(e.name)));
       // Stat in parallel, then decide in name order so the walk (and which of two links to one folder wins) is deterministic.
       const stats = await Promise.all(candidates.map((e) => stat(path.join(dir, e.name)).then((st) => ({ st }), (err: NodeJS.ErrnoException) => ({ err }))));
@@ -192,6 +245,9 @@ export async function scanRoots(roots: ScanRoot[], opts: ScanOptions = {}): Prom
           else problem('NOT_A_FILE', 'not a regular file (pipe, socket or device)');
         }
       });
+      const { photos, paired } = pairRawFiles(result.files.splice(firstOfFolder));
+      result.files.push(...photos);
+      result.pairedRaw.push(...paired);
       // Reverse so the stack pops folders in name order: a deterministic walk.
       stack.push(...subdirs.sort().reverse());
       opts.onFound?.(result.files.length);

@@ -7,6 +7,7 @@ import sharp, { type Sharp } from 'sharp';
 import { ENGINE_DEFAULTS } from '../../../../shared/settings.ts';
 import type { Catalog } from '../catalog/catalog.ts';
 import type { Face, Photo } from '../catalog/rows.ts';
+import { isRawName, openImage } from '../../face/image-source.ts';
 import type { Box } from '../../face/types.ts';
 import { THUMB_DEFAULTS } from './constants.ts';
 
@@ -169,8 +170,10 @@ export class ThumbnailCache {
     const scale = this.neededScale(photo, faces);
     const width = Math.max(1, Math.round(W * scale));
     const height = Math.max(1, Math.round(H * scale));
-    const { data, info } = await sharp(bytes ?? photo.path, { limitInputPixels: ENGINE_DEFAULTS.maxInputPixels, pages: 1, failOn: 'none' })
-      .rotate()
+    // The same opening as detection (HEIC through libheif, RAW through its preview, which ExifTool reads from
+    // the file), so boxes line up.
+    const image = await openImage(bytes && !isRawName(photo.path) ? bytes : photo.path, { limitInputPixels: ENGINE_DEFAULTS.maxInputPixels });
+    const { data, info } = await image.pipeline()
       .resize(width, height, { fit: 'fill', fastShrinkOnLoad: true })
       .flatten({ background: '#ffffff' })
       .toColourspace('srgb')
