@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { averageLinkage, mergeByAverageLinkage } from '../../main/engine/cluster/average-linkage.ts';
 import { prepareConstraints } from '../../main/engine/cluster/constraints.ts';
 import { buildFaceGraph } from '../../main/engine/cluster/graph.ts';
-import { exactNeighbours } from '../../main/engine/cluster/knn.ts';
+import { exactNeighbours } from '../../main/engine/math/neighbours.ts';
 import { finishLabels } from '../../main/engine/cluster/labels.ts';
-import { syntheticFaces, type SyntheticFaces } from './synthetic.ts';
+import { syntheticFaces, type SyntheticFaces } from '../../main/engine/math/synthetic.ts';
 
 /** Textbook agglomeration: always merge the closest pair by root-mean-square pair distance, O(n^3). */
 function naiveAverageLinkage(faces: SyntheticFaces, threshold: number): Int32Array {
