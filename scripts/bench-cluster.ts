@@ -1,9 +1,11 @@
 // Clustering benchmark on seeded synthetic face embeddings: time, peak memory and BCubed F1 of the
 // default clusterer at 10k / 100k / 1M faces, and incremental assignment against a 100k-face library.
+// The library-like case (libraryLikeFaces: distances fitted to the fused embedding on real photos, most
+// people seen once) groups the same faces with one fixed threshold and with the size-aware limit.
 //
 // Usage: npm run bench:cluster [-- --json] [--sizes 10000,100000,1000000] [--algorithm average-linkage]
 //          [--threshold 1.1] [--seed 1] [--library 100000] [--queries 1000] [--knn-crossover]
-//          [--max-seconds 1500]
+//          [--library-like 13000,100000] [--max-seconds 1500]
 //
 // Each measurement runs in its own child process, so peak RSS (the kernel's high-water mark,
 // process.resourceUsage().maxRSS, which also catches peaks inside synchronous code that a timer
@@ -16,7 +18,8 @@ import { clusterFaces, DEFAULT_CLUSTERER, DEFAULT_THRESHOLD, isClustererName, Pe
 import { clusteringScores } from '../main/engine/cluster/metrics.ts';
 import { exactNeighbours, hnswNeighbours } from '../main/engine/math/neighbours.ts';
 import { CLUSTER_NEIGHBOURS, EXACT_KNN_MAX_FACES } from '../main/engine/cluster/constants.ts';
-import { syntheticFaces } from '../main/engine/math/synthetic.ts';
+import { libraryLikeFaces, syntheticFaces } from '../main/engine/math/synthetic.ts';
+import { CLUSTER_DEFAULTS } from '../shared/settings.ts';
 
 const DIM = 192;
 const args = process.argv.slice(2);
@@ -33,6 +36,9 @@ const seed = Number(flag('--seed') ?? 1);
 const librarySize = Number(flag('--library') ?? 100000);
 const queryCount = Number(flag('--queries') ?? 1000);
 const maxSeconds = Number(flag('--max-seconds') ?? 1500);
+const libraryLikeSizes = (flag('--library-like') ?? '13000').split(',').map(Number).filter((n) => n > 0);
+/** The fused embedding's thresholds: the library-like faces are fitted to its distances. */
+const FUSED = CLUSTER_DEFAULTS['fused-mfn192-dlib128'];
 
 const round = (x: number, digits = 4): number => Number(x.toFixed(digits));
 const cpuSeconds = (): number => {
@@ -67,6 +73,41 @@ function clusterOnce(faces: number): Record<string, unknown> {
     pairwise: { precision: round(scores.pairwise.precision), recall: round(scores.pairwise.recall), f1: round(scores.pairwise.f1) },
     nmi: round(scores.nmi),
   };
+}
+
+/**
+ * Library-like faces (13,000 is the size of the held-out LFW library in issue 14: 5,738 people, 4,069
+ * seen once), grouped at the fused model's threshold with one fixed threshold and with the size-aware
+ * limit (pairThreshold). Groups of fewer than 2 faces are not shown, as in the app.
+ */
+function libraryLikeOnce(faces: number): Record<string, unknown> {
+  const data = libraryLikeFaces({ n: faces, dim: DIM, seed });
+  const sizes = new Map<number, number>();
+  for (const id of data.identity) sizes.set(id, (sizes.get(id) ?? 0) + 1);
+  const run = (pairThreshold: number) => {
+    const wall = performance.now();
+    const result = clusterFaces(data, { threshold: FUSED.threshold, pairThreshold, minClusterSize: 2, seed });
+    const seconds = (performance.now() - wall) / 1000;
+    const scores = clusteringScores(data.identity, result.labels);
+    let once = 0;
+    let onceGrouped = 0;
+    data.identity.forEach((id, i) => {
+      if (sizes.get(id) !== 1) return;
+      once++;
+      if (result.labels[i] >= 0) onceGrouped++;
+    });
+    return {
+      pairThreshold,
+      seconds: round(seconds, 2),
+      peopleShown: result.clusters,
+      seenOnceGrouped: round(onceGrouped / Math.max(1, once)),
+      bcubed: { precision: round(scores.bcubed.precision), recall: round(scores.bcubed.recall), f1: round(scores.bcubed.f1) },
+      pairwise: { precision: round(scores.pairwise.precision), recall: round(scores.pairwise.recall), f1: round(scores.pairwise.f1) },
+    };
+  };
+  const people = sizes.size;
+  const seenOnce = [...sizes.values()].filter((c) => c === 1).length;
+  return { faces, people, seenOnce, threshold: FUSED.threshold, fixed: run(FUSED.threshold), sizeAware: run(FUSED.pairThreshold), peakRssMB: peakRssMB() };
 }
 
 /** A library of `librarySize` faces and `queryCount` new faces drawn from the same identities. */
@@ -204,6 +245,28 @@ async function main(): Promise<void> {
     );
   }
 
+  const libraryLike: Record<string, unknown>[] = [];
+  for (const faces of libraryLikeSizes) {
+    say(`library-like faces (fitted to the fused embedding on real photos), ${faces} ...`);
+    const outcome = await runChild(['library-like', String(faces)], heapMB);
+    if (!outcome.ok) {
+      skipped.push({ faces, reason: `library-like: ${outcome.reason!}` });
+      say(`  skipped: ${outcome.reason}`);
+      continue;
+    }
+    const r = outcome.result as any;
+    libraryLike.push(r);
+    for (const mode of ['fixed', 'sizeAware'] as const) {
+      const m = r[mode];
+      say(
+        `  ${r.faces} faces of ${r.people} people (${r.seenOnce} seen once), ${mode === 'fixed' ? 'one threshold' : 'size-aware'} ` +
+          `(${r.threshold}, single faces ${m.pairThreshold}): ${m.seconds} s; BCubed P/R/F1 ${m.bcubed.precision}/${m.bcubed.recall}/${m.bcubed.f1}, ` +
+          `pairwise P/R/F1 ${m.pairwise.precision}/${m.pairwise.recall}/${m.pairwise.f1}; ${m.peopleShown} people shown, ` +
+          `${m.seenOnceGrouped} of the people seen once put in a group`,
+      );
+    }
+  }
+
   let assign: Record<string, unknown> | null = null;
   if (librarySize > 0 && queryCount > 0) {
     say(`assigning ${queryCount} new faces to a ${librarySize}-face library ...`);
@@ -241,6 +304,7 @@ async function main(): Promise<void> {
     machine,
     data: 'identity centres: random unit vectors plus a shared direction (different identities ~1.3-1.4 apart); face = centre + Gaussian noise, renormalised (same identity ~0.6-0.9 apart); identity sizes P(s) ~ s^-2 (about 60% singletons)',
     clustering: clustered,
+    libraryLike,
     skipped,
     assign,
     knnCrossover: crossover,
@@ -258,7 +322,8 @@ async function main(): Promise<void> {
 
 if (args[0] === '--child') {
   const [, task, size] = args;
-  const result = task === 'cluster' ? clusterOnce(Number(size)) : task === 'assign' ? assignOnce() : knnCrossover();
+  const result = task === 'cluster' ? clusterOnce(Number(size)) : task === 'library-like' ? libraryLikeOnce(Number(size))
+    : task === 'assign' ? assignOnce() : knnCrossover();
   console.log(JSON.stringify(result));
 } else {
   await main();

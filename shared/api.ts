@@ -238,7 +238,7 @@ export const methods = {
   'library.cancel': method(empty, LibraryStatusSchema, 'ends the run; finished photos are kept'),
   'library.failures': method(z.object(page).strict(), z.object({ total: z.number().int().nonnegative(), failures: z.array(FailureSchema) }), 'files that could not be indexed, with the reason'),
 
-  'people.list': method(z.object({ includeHidden: z.boolean().default(false), search: z.string().max(API_LIMITS.nameLength).optional() }).strict(), z.object({ people: z.array(PersonSummarySchema) }), 'people, largest first'),
+  'people.list': method(z.object({ includeHidden: z.boolean().default(false), search: z.string().max(API_LIMITS.nameLength).optional() }).strict(), z.object({ people: z.array(PersonSummarySchema) }), 'people: named first, then by face count and by their best face'),
   'people.faces': method(z.object({ personId: id, ...page }).strict(), z.object({ person: PersonSummarySchema, total: z.number().int().nonnegative(), faces: z.array(FaceRefSchema) }), "one page of a person's faces"),
   'people.unassigned': method(z.object(page).strict(), z.object({ total: z.number().int().nonnegative(), faces: z.array(UnassignedFaceSchema) }), 'faces waiting for a person, with their closest people'),
   'people.rename': method(z.object({ personId: id, name: z.string().trim().min(1).max(API_LIMITS.nameLength) }).strict(), ok, 'names a person'),

@@ -30,6 +30,21 @@ export const ENGINE_DEFAULTS = {
   embedder: 'fused' as EmbedderId,
 } as const;
 
+/**
+ * Memory (bytes) one inference worker takes: bench:index measured peak RSS 951 MB with 1 worker and
+ * 1,449 MB with 2, so about 500 MB a worker; 640 MiB leaves room for larger photos.
+ */
+export const WORKER_MEMORY_BYTES = 640 * 1024 ** 2;
+
+/**
+ * The most inference workers worth running here: no more than one per core (more only contend), and no
+ * more than fit in half the machine's memory (the rest is the OS's, the catalog's and the user's).
+ * A stored setting above it is refused by settings.set and lowered where it is applied.
+ */
+export function maxWorkers(cores: number, memoryBytes: number): number {
+  return Math.max(1, Math.min(Math.floor(cores), Math.floor(memoryBytes / 2 / WORKER_MEMORY_BYTES)));
+}
+
 export type EngineSettings = {
   -readonly [K in keyof typeof ENGINE_DEFAULTS]: (typeof ENGINE_DEFAULTS)[K] extends readonly [number, number, number]
     ? [number, number, number] : (typeof ENGINE_DEFAULTS)[K];
@@ -51,21 +66,39 @@ export const VERIFY_CALIBRATION = {
 export const FUSION_WEIGHT = 0.5;
 
 /**
- * Identity clustering per embedding model: `threshold` is the average-linkage L2 distance at which two
- * groups of faces are joined; `assignThreshold` the distance from a new face to a person's centroid within
- * which it joins that person. Chosen with `face-atlas eval cluster --root ../shared/data/faces` (README).
+ * Identity clustering per embedding model, L2 distances between unit embeddings:
+ * - `threshold`: the average-linkage distance at which two large groups of faces are joined;
+ * - `pairThreshold`: the distance at which two single faces are joined. Between the two, groups of a and b
+ *   faces may join within threshold - (threshold - pairThreshold) / (a b) (cluster/merge-limit.ts): a
+ *   single close pair is weak evidence in a library where most faces are strangers seen once, an average
+ *   over many pairs is strong. A new face joins a person when its average distance to the person's faces
+ *   is within the same limit (and its distance to the person's centroid within `assignThreshold`).
+ * Chosen with `face-atlas eval cluster` (README): on the dev set alone (`--root ../shared/data/faces`) and
+ * with half of ../shared/data/strangers as distractors; the other half was held out to check.
  */
-export const CLUSTER_DEFAULTS: Record<string, { threshold: number; assignThreshold: number }> = {
+export const CLUSTER_DEFAULTS: Record<string, { threshold: number; pairThreshold: number; assignThreshold: number }> = {
   // Dev set (54 identities + 20 group photos as distractors): t=1.0 BCubed F1 0.989, 1.1 0.994, 1.15 0.992, 1.2 0.933.
-  [M.mobilefacenet]: { threshold: 1.1, assignThreshold: 1.05 },
-  [M.dlib]: { threshold: 0.5, assignThreshold: 0.45 },
-  // Fused: t=0.7 BCubed F1 0.951, 0.8 0.989 (precision 1.0), 0.85 0.992 (precision 0.97), 0.9 0.942.
-  [M.fused]: { threshold: 0.8, assignThreshold: 0.77 },
+  // pairThreshold: the fused model's ratio (0.65 / 0.8) carried over, not measured for this model.
+  [M.mobilefacenet]: { threshold: 1.1, pairThreshold: 0.89, assignThreshold: 1.05 },
+  [M.dlib]: { threshold: 0.5, pairThreshold: 0.41, assignThreshold: 0.45 },
+  // Fused, a fixed threshold (pairThreshold = threshold): dev set t=0.7 BCubed F1 0.951, 0.8 0.989 (precision
+  // 1.0), 0.85 0.992 (precision 0.97), 0.9 0.942; but dev + 1,525 strangers at 0.8: BCubed F1 0.869 (precision
+  // 0.771), 538 people shown for 54 + 1,457. pairThreshold (threshold 0.8), dev / dev + strangers half A:
+  // 0.6 0.990 / 0.996, 0.65 0.990 / 0.996, 0.7 0.990 / 0.994, 0.8 (fixed) 0.989 / 0.87. 0.65 sits near the
+  // distance within which 95% of faces have a face of their own person (0.63), so it costs little recall.
+  [M.fused]: { threshold: 0.8, pairThreshold: 0.65, assignThreshold: 0.77 },
 };
 
 export const PEOPLE_DEFAULTS = {
   /** A group of fewer faces is not shown as a person (background strangers); its faces wait as unassigned. */
   minFaces: 2,
+  /**
+   * Unnamed people with fewer faces than this are listed apart on the People page, folded under "Seen only
+   * a few times", so that the people the user knows come first. In a library of the dev photos + 1,457
+   * strangers (`face-atlas people --db` on the eval's kept catalog), 103 groups are shown: 55 hold 3+
+   * faces, 48 are pairs (dev people with two photos, strangers seen twice, faces of group photos).
+   */
+  fewFaces: 3,
   /** Suggestions shown for an unassigned face, and likely merges for a person. */
   suggestions: 3,
   /** Nearest people considered for a new face: the nearest may be rejected or already have a face of that photo. */
@@ -77,6 +110,18 @@ export const PEOPLE_DEFAULTS = {
   minClusterFaceSize: 12,
   seed: 1,
 };
+
+/** What the People settings mean, in plain words (shown beside them in Settings). */
+export const PEOPLE_SETTINGS_HELP = {
+  threshold:
+    'How different two photos of one person may look. Higher finds more photos of each person but risks putting ' +
+    'look-alikes together; lower keeps strangers apart but may split one person in two. Two single faces always ' +
+    'need to be closer than two large groups: in a library full of people seen once, some stranger always looks ' +
+    'a bit like someone, while many photos of one person together are hard to mistake.',
+  minFaces:
+    'A group needs this many faces to become a person. Faces seen only once wait in Unassigned, where you can ' +
+    'give them a name or a person, instead of filling the People page.',
+} as const;
 
 // ---- Library indexing (main/engine/indexer)
 

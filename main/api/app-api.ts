@@ -4,11 +4,13 @@
 import path from 'node:path';
 import type { ApiHandlers, Settings, Suggestion } from '../../shared/api.ts';
 import { ApiError, type RpcErrorCode } from '../../shared/rpc.ts';
+import { WORKER_MEMORY_BYTES } from '../../shared/settings.ts';
 import type { Catalog } from '../engine/library/catalog/catalog.ts';
 import type { FaceEngineOptions } from '../engine/face/engine.ts';
 import { Library, type PeopleJob } from '../engine/library/library.ts';
 import { PeopleError, type PeopleService } from '../engine/people/service.ts';
 import { doctorReport } from './doctor.ts';
+import { machineMaxWorkers } from '../engine/face/engine-holder.ts';
 import { ApiEvents } from './events.ts';
 import { FaceMapService } from './face-map.ts';
 import { LibraryService } from './library.ts';
@@ -141,6 +143,10 @@ export function createAppApi(options: AppApiOptions): AppApi {
     'settings.set': async (change) => {
       const engineKeys: (keyof Settings)[] = ['detector', 'embedder', 'workers'];
       const current = settingsStore.get();
+      const limit = machineMaxWorkers();
+      if (change.workers !== undefined && change.workers > limit) {
+        throw new ApiError('SCHEMA', `workers: at most ${limit} on this machine (one per core, ${Math.round(WORKER_MEMORY_BYTES / 1024 ** 2)} MB of memory each within half the memory); 0 = one per core`);
+      }
       if (library.running && engineKeys.some((k) => change[k] !== undefined && change[k] !== current[k])) {
         throw new ApiError('CONFLICT', 'the detector, embedder and workers can be changed when no index run is in progress');
       }

@@ -1,5 +1,5 @@
 // Files of the built renderer for both hosts (web server, Electron's app:// protocol), only from inside its folder.
-import { stat } from 'node:fs/promises';
+import { realpath, stat } from 'node:fs/promises';
 import path from 'node:path';
 
 const TYPES: Record<string, string> = {
@@ -14,7 +14,7 @@ const TYPES: Record<string, string> = {
   '.json': 'application/json',
 };
 
-/** The file for a URL path inside `root`, or null (missing, a folder, dot segments, or outside root). */
+/** The file for a URL path inside `root`, or null (missing, a folder, dot segments, or outside root, links followed). */
 export async function staticFile(root: string, urlPath: string): Promise<{ file: string; type: string; size: number } | null> {
   let rel: string;
   try {
@@ -28,7 +28,10 @@ export async function staticFile(root: string, urlPath: string): Promise<{ file:
   if (!file.startsWith(path.resolve(root) + path.sep)) return null;
   const type = TYPES[path.extname(file).toLowerCase()];
   if (!type) return null;
-  const st = await stat(file).catch(() => null);
+  // By real path: a symbolic link inside the bundle that leads outside it serves nothing.
+  const [realRoot, real] = await Promise.all([realpath(root).catch(() => null), realpath(file).catch(() => null)]);
+  if (!realRoot || !real || !real.startsWith(realRoot + path.sep)) return null;
+  const st = await stat(real).catch(() => null);
   if (!st?.isFile()) return null;
-  return { file, type, size: st.size };
+  return { file: real, type, size: st.size };
 }

@@ -1,6 +1,7 @@
 // The part of Electron's API the desktop shell uses, declared here because `electron` is an optional
 // dependency that is not installed everywhere (its binary download fails offline); the code must still
 // type-check. Loaded at run time with require('electron').
+import type { PermissionSession } from './hardening.ts';
 export interface Rectangle { x: number; y: number; width: number; height: number }
 
 export interface WebPreferences {
@@ -13,6 +14,7 @@ export interface WebPreferences {
   allowRunningInsecureContent?: boolean;
   webviewTag?: boolean;
   spellcheck?: boolean;
+  devTools?: boolean;
 }
 
 export interface IpcMainInvokeEvent { senderFrame: { url: string } | null; sender: WebContents }
@@ -62,6 +64,7 @@ export interface MenuItemOptions {
 
 export interface ElectronModule {
   app: {
+    readonly isPackaged: boolean;
     requestSingleInstanceLock(): boolean;
     quit(): void;
     exit(code?: number): void;
@@ -82,7 +85,7 @@ export interface ElectronModule {
     registerSchemesAsPrivileged(schemes: { scheme: string; privileges: Record<string, boolean> }[]): void;
     handle(scheme: string, handler: (request: Request) => Promise<Response> | Response): void;
   };
-  session: { defaultSession: { setPermissionRequestHandler(handler: (contents: unknown, permission: string, callback: (granted: boolean) => void) => void): void } };
+  session: { defaultSession: PermissionSession };
   shell: { showItemInFolder(fullPath: string): void };
   dialog: { showOpenDialog(window: BrowserWindow | undefined, options: { properties: string[]; title?: string }): Promise<{ canceled: boolean; filePaths: string[] }> };
   Menu: { buildFromTemplate(template: MenuItemOptions[]): unknown; setApplicationMenu(menu: unknown): void };

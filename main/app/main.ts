@@ -7,12 +7,13 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createAppApi, type AppApi } from '../api/app-api.ts';
 import { staticFile } from '../api/renderer-files.ts';
-import { parseThumbRequest, THUMB_CONTENT_TYPE } from '../api/thumbnails.ts';
+import { parseThumbRequest } from '../api/thumbnails.ts';
 import { defaultCacheDir, defaultCatalogPath } from '../engine/library/catalog/location.ts';
 import { contentSecurityPolicy } from '../../shared/csp.ts';
 import { ELECTRON } from '../../shared/hosts.ts';
 import { dispatch } from '../../shared/rpc.ts';
 import type { BrowserWindow, ElectronModule, IpcMainInvokeEvent } from './electron-types.ts';
+import { denyAllPermissions, THUMB_HEADERS, webPreferences } from './hardening.ts';
 import { menuTemplate } from './menu.ts';
 import { loadWindowState, saveWindowState } from './window-state.ts';
 
@@ -55,16 +56,7 @@ function createWindow(stateFile: string): BrowserWindow {
     minHeight: 480,
     show: false,
     title: 'FaceAtlas',
-    webPreferences: {
-      preload: path.join(path.dirname(fileURLToPath(import.meta.url)), 'preload.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-    },
+    webPreferences: webPreferences(path.join(path.dirname(fileURLToPath(import.meta.url)), 'preload.cjs'), app.isPackaged),
   });
   if (state.maximized) win.maximize();
   win.once('ready-to-show', () => win.show());
@@ -95,7 +87,7 @@ async function start(): Promise<void> {
     const wanted = parseThumbRequest(`${url.host}${url.pathname}`);
     const file = wanted && (await appApi.thumbnail(wanted.kind, wanted.id));
     if (!file) return new Response('not found', { status: 404 });
-    return new Response(await readFile(file), { headers: { 'Content-Type': THUMB_CONTENT_TYPE } });
+    return new Response(await readFile(file), { headers: THUMB_HEADERS });
   });
 
   ipcMain.handle(ELECTRON.callChannel, async (event, method, params) => {
@@ -106,14 +98,13 @@ async function start(): Promise<void> {
     if (mainWindow && !mainWindow.isDestroyed()) mainWindow.webContents.send(ELECTRON.eventChannel, event, data);
   });
 
-  // No page of ours asks for camera, notifications or anything else.
-  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  denyAllPermissions(session.defaultSession);
 
   Menu.setApplicationMenu(Menu.buildFromTemplate(menuTemplate({
     addFolder: () => void chooseFolder().then((folder) => folder && appApi.handlers['library.addFolder']({ path: folder })).catch((err: Error) => console.error(err.message)),
     navigate: (href) => appApi.events.emit('app.navigate', { href }),
     about: () => app.showAboutPanel?.(),
-  }, process.platform)));
+  }, process.platform, { devTools: !app.isPackaged })));
 
   mainWindow = createWindow(path.join(app.getPath('userData'), 'window-state.json'));
   app.on('activate', () => {

@@ -9,7 +9,8 @@ export interface MenuActions {
   about: () => void;
 }
 
-export function menuTemplate(actions: MenuActions, platform: NodeJS.Platform): MenuItemOptions[] {
+/** `devTools`: false in a packaged build, which then has no menu item (nor shortcut) that opens them. */
+export function menuTemplate(actions: MenuActions, platform: NodeJS.Platform, { devTools = true } = {}): MenuItemOptions[] {
   const mac = platform === 'darwin';
   return [
     ...(mac ? [{ role: 'appMenu' }] : []),
@@ -28,7 +29,7 @@ export function menuTemplate(actions: MenuActions, platform: NodeJS.Platform): M
     },
     {
       label: '&View',
-      submenu: [{ role: 'reload' }, { role: 'toggleDevTools' }, { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
+      submenu: [{ role: 'reload' }, ...(devTools ? [{ role: 'toggleDevTools' }] : []), { type: 'separator' }, { role: 'resetZoom' }, { role: 'zoomIn' }, { role: 'zoomOut' }, { type: 'separator' }, { role: 'togglefullscreen' }],
     },
     { role: 'windowMenu' },
     { role: 'help', submenu: [{ label: 'About FaceAtlas', click: actions.about }] },

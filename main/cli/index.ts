@@ -7,6 +7,9 @@ import { registerPeopleCommands } from './commands/people.ts';
 import { registerTrainCommands } from './commands/train.ts';
 import { registerMapCommands } from './commands/map.ts';
 import { CliError } from './output.ts';
+import { exitQuietlyOnClosedPipe, terminalSafe } from './terminal.ts';
+
+exitQuietlyOnClosedPipe();
 
 const program = new Command();
 program
@@ -29,6 +32,6 @@ try {
 } catch (err) {
   if (err instanceof CommanderError) process.exit(err.exitCode);
   const e = err as Error & { code?: string };
-  console.error(`face-atlas: ${e instanceof CliError || e.name === 'ImageError' ? '' : `${e.name}: `}${e.message}`);
+  console.error(`face-atlas: ${e instanceof CliError || e.name === 'ImageError' ? '' : `${e.name}: `}${terminalSafe(e.message)}`);
   process.exit(1);
 }

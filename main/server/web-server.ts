@@ -1,5 +1,5 @@
 // Web mode: the built renderer, its thumbnails and the API (WebSocket) over HTTP on 127.0.0.1 only, for a
-// browser on this machine (and the end-to-end tests). Every request needs the per-run token.
+// browser on this machine (and the end-to-end tests). The API and thumbnails need the per-run token.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createReadStream } from 'node:fs';
 import type { AddressInfo, Socket } from 'node:net';
@@ -9,7 +9,7 @@ import { contentSecurityPolicy } from '../../shared/csp.ts';
 import { WEB_MODE } from '../../shared/hosts.ts';
 import type { AppApi } from '../api/app-api.ts';
 import { parseThumbRequest, THUMB_CONTENT_TYPE } from '../api/thumbnails.ts';
-import { authorise, newToken, tokenCookie } from './auth.ts';
+import { authorise, newToken } from './auth.ts';
 import { staticFile } from '../api/renderer-files.ts';
 import { bridgeSocket } from './ws-bridge.ts';
 
@@ -72,12 +72,14 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
     const url = requestUrl(req.url, port);
     if (!url) return refuse(res, 400, 'bad request');
-    const auth = authorise(req, url, token, port);
+    const isThumb = url.pathname.startsWith(WEB_MODE.thumbPath + '/');
+    // The page and its scripts hold no secret: they are served without the token, which the page takes
+    // from its address, keeps in memory and removes from the address bar (renderer/src/lib/client.ts).
+    const auth = authorise(req, url, token, port, { needsToken: isThumb });
     if (!auth.ok) return refuse(res, auth.status, auth.reason);
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'method not allowed');
-    if (auth.viaQuery) res.setHeader('Set-Cookie', `${tokenCookie(port)}=${token}; HttpOnly; SameSite=Strict; Path=/`);
 
-    if (url.pathname.startsWith(WEB_MODE.thumbPath + '/')) {
+    if (isThumb) {
       const request = parseThumbRequest(url.pathname.slice(WEB_MODE.thumbPath.length + 1));
       const file = request && (await o.api.thumbnail(request.kind, request.id));
       if (!file) return refuse(res, 404, 'no such thumbnail');
@@ -122,7 +124,14 @@ export async function startWebServer(o: WebServerOptions): Promise<WebServer> {
     }
   });
   server.on('error', (err) => console.error(`face-atlas serve: ${err.message}`));
-  server.on('clientError', (_err, socket) => socket.destroy());
+  // CONNECT (a proxy request) is answered, not dropped: we are no proxy.
+  server.on('connect', (_req, socket: Socket) => socket.end('HTTP/1.1 405 Method Not Allowed\r\nConnection: close\r\nContent-Length: 0\r\n\r\n'));
+  // A request Node cannot parse (bad request line, header, encoding) is still answered, then closed.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable || err.code === 'ECONNRESET') return void socket.destroy();
+    const status = err.code === 'HPE_HEADER_OVERFLOW' ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+  });
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

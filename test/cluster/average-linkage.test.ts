@@ -4,40 +4,8 @@ import { prepareConstraints } from '../../main/engine/cluster/constraints.ts';
 import { buildFaceGraph } from '../../main/engine/cluster/graph.ts';
 import { exactNeighbours } from '../../main/engine/math/neighbours.ts';
 import { finishLabels } from '../../main/engine/cluster/labels.ts';
-import { syntheticFaces, type SyntheticFaces } from '../../main/engine/math/synthetic.ts';
-
-/** Textbook agglomeration: always merge the closest pair by root-mean-square pair distance, O(n^3). */
-function naiveAverageLinkage(faces: SyntheticFaces, threshold: number): Int32Array {
-  const { vectors, n, dim } = faces;
-  const sq = (i: number, j: number): number => {
-    let s = 0;
-    for (let d = 0; d < dim; d++) s += (vectors[i * dim + d] - vectors[j * dim + d]) ** 2;
-    return s;
-  };
-  let clusters: number[][] = Array.from({ length: n }, (_, i) => [i]);
-  for (;;) {
-    let best = Infinity;
-    let pair: [number, number] = [-1, -1];
-    for (let a = 0; a < clusters.length; a++) {
-      for (let b = a + 1; b < clusters.length; b++) {
-        let sum = 0;
-        for (const i of clusters[a]) for (const j of clusters[b]) sum += sq(i, j);
-        const d = Math.sqrt(sum / (clusters[a].length * clusters[b].length));
-        if (d < best) {
-          best = d;
-          pair = [a, b];
-        }
-      }
-    }
-    if (best > threshold) break;
-    const [a, b] = pair;
-    clusters[a] = clusters[a].concat(clusters[b]);
-    clusters = clusters.filter((_, c) => c !== b);
-  }
-  const key = new Int32Array(n);
-  clusters.forEach((members, c) => members.forEach((i) => (key[i] = c)));
-  return finishLabels(key).labels;
-}
+import { naiveAverageLinkage } from './naive-linkage.ts';
+import { syntheticFaces } from '../../main/engine/math/synthetic.ts';
 
 // Loose identities (same-identity distances about 0.85-1.1) so that thresholds around 1.1-1.3 make
 // real choices between merging and not.

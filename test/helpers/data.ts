@@ -12,6 +12,11 @@ export const noFacesReason = `dev photos not found at ${facesRoot} (set FACE_ATL
 
 if (!hasFaces) console.warn(noFacesReason);
 
+/** Strangers (people seen once or a few times): FACE_ATLAS_STRANGERS overrides `../shared/data/strangers`. */
+export const strangersRoot = path.resolve(repoRoot, process.env.FACE_ATLAS_STRANGERS ?? '../shared/data/strangers');
+export const hasStrangers = existsSync(path.join(strangersRoot, 'README.md'));
+export const noStrangersReason = `stranger photos not found at ${strangersRoot} (set FACE_ATLAS_STRANGERS): skipping tests that need them`;
+
 export function face(rel: string): string {
   return path.join(facesRoot, rel);
 }

@@ -2,7 +2,6 @@
 // any web page the user visits, and a token cookie with a malformed escape used to throw outside any
 // try/catch and kill the process. Driven against the real CLI in a child process, the first from a real
 // Chromium page on another origin as a user's browser would.
-import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -10,7 +9,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { CHROMIUM_ARGS, chromiumPath, ensureRendererBuilt, hasChromium, noChromiumReason, repoRoot } from '../e2e/harness.ts';
+import { CHROMIUM_ARGS, chromiumPath, ensureRendererBuilt, hasChromium, noChromiumReason } from '../e2e/harness.ts';
+import { startServe, type ServeChild } from '../helpers/serve.ts';
 
 /** Sends raw bytes and resolves with the status line of the answer ('' when the socket closed without one). */
 function rawRequest(port: number, text: string): Promise<string> {
@@ -29,40 +29,25 @@ const upgrade = (port: number, target: string, extra = ''): string =>
 
 describe('serve stays up under hostile requests', () => {
   let tmp: string;
-  let child: ChildProcess;
+  let serve: ServeChild;
   let port: number;
   let url: string;
-  let exitedWith: string | null = null;
 
   beforeAll(async () => {
     ensureRendererBuilt();
     tmp = mkdtempSync(path.join(os.tmpdir(), 'face-atlas-front-door-'));
-    child = spawn(process.execPath, [path.join(repoRoot, 'bin', 'face-atlas.js'), 'serve', '--db', path.join(tmp, 'catalog.db')], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    child.stderr!.on('data', (d) => (out += d));
-    child.once('exit', (code, signal) => (exitedWith = `exit ${code} ${signal ?? ''}: ${out}`));
-    url = await new Promise<string>((resolve, reject) => {
-      child.stdout!.on('data', (d) => {
-        out += d;
-        const m = /http:\/\/127\.0\.0\.1:(\d+)\/\?token=[\w-]{20,}/.exec(out);
-        if (m) resolve(m[0]);
-      });
-      child.once('exit', () => reject(new Error(`serve exited early: ${out}`)));
-    });
-    port = Number(new URL(url).port);
+    serve = await startServe(['--db', path.join(tmp, 'catalog.db')]);
+    url = serve.url.href;
+    port = serve.port;
   });
 
   afterAll(async () => {
-    if (child && child.exitCode === null) {
-      const done = new Promise((r) => child.once('exit', r));
-      child.kill('SIGINT');
-      await done;
-    }
+    await serve?.stop();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 
   async function stillServing(): Promise<void> {
-    expect(exitedWith).toBeNull();
+    expect(serve.exited()).toBeNull();
     const page = await fetch(url);
     expect(page.status).toBe(200);
   }
@@ -111,7 +96,7 @@ describe('serve stays up under hostile requests', () => {
   test('a token cookie with a malformed escape is refused, on the WebSocket and on plain HTTP', async () => {
     const cookie = `Cookie: face_atlas_${port}=%E0%A4%A\r\n`;
     expect(await rawRequest(port, upgrade(port, '/api', cookie))).toBe('HTTP/1.1 401 Refused');
-    const plain = await rawRequest(port, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${cookie}Connection: close\r\n\r\n`);
+    const plain = await rawRequest(port, `GET /thumb/face/1 HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${cookie}Connection: close\r\n\r\n`);
     expect(plain).toMatch(/^HTTP\/1\.1 401 /);
     expect(await rawRequest(port, `GET // HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400 /);
     await stillServing();

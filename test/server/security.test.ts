@@ -1,7 +1,7 @@
-// Web mode's security: bound to 127.0.0.1 only, the per-run token on every request and on the WebSocket,
+// Web mode's security: bound to 127.0.0.1 only, the per-run token on the API and thumbnails (no cookie),
 // thumbnails only from the cache (no path traversal), a strict CSP, and malformed API messages answered
 // with a schema error while the server keeps serving.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -12,6 +12,7 @@ import WebSocket from 'ws';
 import { createAppApi, type AppApi } from '../../main/api/app-api.ts';
 import { startWebServer, type WebServer } from '../../main/server/web-server.ts';
 import type { FivePoints } from '../../main/engine/face/types.ts';
+import { hashFile } from '../../main/engine/library/indexer/hash.ts';
 
 const SECRET = 'top-secret-content-outside-the-cache';
 
@@ -76,7 +77,7 @@ describe('web mode security', () => {
     const landmarks: FivePoints = [[80, 70], [120, 70], [100, 90], [85, 110], [115, 110]];
     const { faceIds } = api.catalog.photos.insertAnalysed(
       { rootId: null, path: photoFile, size: 1, mtimeMs: 1 },
-      { contentHash: 'ab'.repeat(32), width: 200, height: 160, orientation: 1, takenAt: null },
+      { contentHash: await hashFile(photoFile), width: 200, height: 160, orientation: 1, takenAt: null },
       { detectorId: 'mtcnn', modelId: 'mobilefacenet-192', faces: [{ box: { x: 70, y: 50, width: 60, height: 70 }, landmarks, score: 0.99, source: 'detector', embedding: new Float32Array(192).fill(1 / Math.sqrt(192)), modelId: 'mobilefacenet-192', quality: { size: 60, sharpness: 100, frontal: 1 } }] },
     );
     faceId = faceIds[0];
@@ -106,20 +107,41 @@ describe('web mode security', () => {
     await expect(rawGet(server.port, `/?token=${token}`)).resolves.toMatchObject({ status: 200 });
   });
 
-  test('every request needs the token: query, header or the cookie the page set', async () => {
-    expect((await rawGet(server.port, '/')).status).toBe(401);
-    expect((await rawGet(server.port, '/assets/app.js')).status).toBe(401);
+  test('the API and thumbnails need the token (query or header); the page is served without it and sets no cookie', async () => {
     expect((await rawGet(server.port, `/thumb/face/${faceId}`)).status).toBe(401);
-    expect((await rawGet(server.port, `/?token=${token.slice(0, -1)}x`)).status).toBe(401);
-    expect((await rawGet(server.port, '/', { 'x-face-atlas-token': 'wrong' })).status).toBe(401);
-
+    expect((await rawGet(server.port, `/thumb/face/${faceId}?token=${token.slice(0, -1)}x`)).status).toBe(401);
+    expect((await rawGet(server.port, `/thumb/face/${faceId}`, { 'x-face-atlas-token': 'wrong' })).status).toBe(401);
+    expect((await rawGet(server.port, `/thumb/face/${faceId}`, { 'x-face-atlas-token': token })).status).toBe(200);
+    expect((await rawGet(server.port, `/thumb/face/${faceId}?token=${token}`)).status).toBe(200);
+    // No cookie is set, and one sent anyway (any port's cookie reaches every 127.0.0.1 server) is no credential.
     const page = await rawGet(server.port, `/?token=${token}`);
     expect(page.status).toBe(200);
-    expect(page.body.toString()).toContain('<title>FaceAtlas</title>');
-    const cookie = String(page.headers['set-cookie']).split(';')[0];
-    expect(String(page.headers['set-cookie'])).toMatch(/HttpOnly; SameSite=Strict/);
-    expect((await rawGet(server.port, '/assets/app.js', { Cookie: cookie })).status).toBe(200);
-    expect((await rawGet(server.port, '/assets/app.js', { 'x-face-atlas-token': token })).status).toBe(200);
+    expect(page.headers['set-cookie']).toBeUndefined();
+    expect((await rawGet(server.port, `/thumb/face/${faceId}`, { Cookie: `face_atlas_${server.port}=${token}` })).status).toBe(401);
+
+    // The bundle holds no secret: served without the token, and the token is nowhere in it.
+    for (const file of ['/', '/index.html', '/assets/app.js']) {
+      const r = await rawGet(server.port, file);
+      expect(r.status, file).toBe(200);
+      expect(r.headers['set-cookie'], file).toBeUndefined();
+      expect(r.body.toString(), file).not.toContain(token);
+    }
+    expect((await rawGet(server.port, '/')).body.toString()).toContain('<title>FaceAtlas</title>');
+  });
+
+  test('a symbolic link inside the bundle cannot serve a file outside it', async () => {
+    writeFileSync(path.join(tmp, 'outside.js'), SECRET);
+    symlinkSync(path.join(tmp, 'outside.js'), path.join(tmp, 'renderer', 'assets', 'linked.js'));
+    symlinkSync(tmp, path.join(tmp, 'renderer', 'assets', 'up'));
+    for (const p of ['/assets/linked.js', '/assets/up/outside.js']) {
+      // With the token, so only the link decides.
+      const r = await rawGet(server.port, `${p}?token=${token}`);
+      expect(r.status, p).toBe(404);
+      expect(r.body.toString(), p).not.toContain(SECRET);
+    }
+    // A link that stays inside the bundle is fine.
+    symlinkSync(path.join(tmp, 'renderer', 'assets', 'app.js'), path.join(tmp, 'renderer', 'assets', 'alias.js'));
+    expect((await rawGet(server.port, `/assets/alias.js?token=${token}`)).status).toBe(200);
   });
 
   test('a request for another host name (DNS rebinding) or from another origin is refused', async () => {

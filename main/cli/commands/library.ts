@@ -1,11 +1,13 @@
 // Library commands: index (with --watch), status, errors.
 import type { Command } from 'commander';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
+import { CatalogOpenError } from '../../engine/library/catalog/open.ts';
 import { defaultCatalogPath } from '../../engine/library/catalog/location.ts';
 import { Library } from '../../engine/library/library.ts';
 import type { FaceEngineOptions } from '../../engine/face/engine.ts';
 import { CliError, printJson } from '../output.ts';
+import { terminalSafe } from '../terminal.ts';
 import { addEngineFlags, engineOptions, type EngineFlags } from './engine.ts';
 
 export interface DbFlags {
@@ -16,12 +18,19 @@ export function addDbFlag(cmd: Command): Command {
   return cmd.option('--db <file>', 'catalog file (default: the app-data folder)');
 }
 
-/** Opens the library at --db (default: the app-data catalog); read commands need it to exist already. */
-export function openLibrary(flags: DbFlags, { mustExist = true, engine }: { mustExist?: boolean; engine?: FaceEngineOptions } = {}): Library {
+/**
+ * Opens the library at --db (default: the app-data catalog); read commands need it to exist already and
+ * pass `readonly`: they work on a catalog in a read-only folder and never create, migrate or write it.
+ * A missing, empty, damaged or unwritable file is a clear error.
+ */
+export function openLibrary(flags: DbFlags, { mustExist = true, engine, readonly = false }: { mustExist?: boolean; engine?: FaceEngineOptions; readonly?: boolean } = {}): Library {
   const file = path.resolve(flags.db ?? defaultCatalogPath());
   if (mustExist && !existsSync(file)) throw new CliError(`no catalog at ${file}: run "face-atlas index ROOT" first`);
-  mkdirSync(path.dirname(file), { recursive: true });
-  return Library.open(file, { engine });
+  try {
+    return Library.open(file, { engine, readonly });
+  } catch (err) {
+    throw err instanceof CatalogOpenError ? new CliError(err.message) : err;
+  }
 }
 
 /** The library's embedding model, when it has faces of it (commands that group, map or train need some). */
@@ -80,7 +89,7 @@ export function registerLibraryCommands(program: Command): void {
       indexer.on('file', (f) => {
         if (f.photoId !== undefined && (f.outcome === 'added' || f.outcome === 'updated' || f.outcome === 'revived')) changedPhotoIds.push(f.photoId);
       });
-      indexer.on('warning', (w) => process.stderr.write(`${tty ? '\n' : ''}warning: ${w.code} ${w.path}: ${w.message}\n`));
+      indexer.on('warning', (w) => process.stderr.write(`${tty ? '\n' : ''}warning: ${w.code} ${terminalSafe(w.path)}: ${terminalSafe(w.message)}\n`));
       try {
         const summary = await indexer.run(roots.map((r) => path.resolve(r)), { signal: controller.signal });
         if (tty) process.stderr.write('\n');
@@ -92,8 +101,8 @@ export function registerLibraryCommands(program: Command): void {
         if (o.watch && !interrupted) {
           const watcher = indexer.watch(roots.map((r) => path.resolve(r)));
           await watcher.ready;
-          console.log(`watching ${roots.join(', ')} (Ctrl+C to stop)`);
-          indexer.on('file', (f) => console.log(`${f.outcome}: ${f.path}${f.error ? ` (${f.error.code}: ${f.error.message})` : ''}`));
+          console.log(`watching ${terminalSafe(roots.join(', '))} (Ctrl+C to stop)`);
+          indexer.on('file', (f) => console.log(terminalSafe(`${f.outcome}: ${f.path}${f.error ? ` (${f.error.code}: ${f.error.message})` : ''}`)));
           await new Promise<void>((resolve) => process.once('SIGINT', resolve));
           await watcher.close();
         }
@@ -107,7 +116,7 @@ export function registerLibraryCommands(program: Command): void {
     .description('counts of photos, faces, failures and people in the catalog')
     .option('--json', 'print one JSON object'))
     .action(async (o: DbFlags & { json?: boolean }) => {
-      const lib = openLibrary(o);
+      const lib = openLibrary(o, { readonly: true });
       const { catalog, file } = lib;
       try {
         const stats = catalog.stats();
@@ -115,7 +124,7 @@ export function registerLibraryCommands(program: Command): void {
         const reasons: Record<string, number> = {};
         for (const f of failures) reasons[f.errorCode ?? 'UNKNOWN'] = (reasons[f.errorCode ?? 'UNKNOWN'] ?? 0) + 1;
         if (o.json) return printJson({ ...stats, failureReasons: reasons, catalog: file });
-        console.log(`${file}`);
+        console.log(terminalSafe(file));
         console.log(`${stats.photos} photos, ${stats.faces} faces, ${stats.people} people, ${stats.failed} failed, ${stats.retired} retired, ${stats.duplicates} duplicates`);
         for (const [code, n] of Object.entries(reasons)) console.log(`  failed: ${n} x ${code}`);
       } finally {
@@ -128,13 +137,13 @@ export function registerLibraryCommands(program: Command): void {
     .description('every file that could not be indexed, with its reason')
     .option('--json', 'print one JSON object'))
     .action(async (o: DbFlags & { json?: boolean }) => {
-      const lib = openLibrary(o);
+      const lib = openLibrary(o, { readonly: true });
       const { catalog } = lib;
       try {
         const failures = catalog.photos.failures().map((f) => ({ path: f.path, code: f.errorCode, message: f.errorMessage }));
         if (o.json) return printJson({ failures });
         if (!failures.length) console.log('no failed files');
-        for (const f of failures) console.log(`${f.code}\t${JSON.stringify(f.path)}\t${f.message}`);
+        for (const f of failures) console.log(`${f.code}\t${terminalSafe(JSON.stringify(f.path))}\t${terminalSafe(f.message ?? '')}`);
       } finally {
         await lib.close();
       }

@@ -160,8 +160,13 @@ function topPeople(nearest: Map<number, number>, count: number): PersonMatch[] {
     .slice(0, count);
 }
 
-/** One L2-normalised mean vector per person, for a compact PersonIndex (ids in first-seen order). */
-export function personCentroids(vectors: Float32Array, personIds: ArrayLike<number>, dim: number): { vectors: Float32Array; personIds: number[] } {
+/**
+ * One L2-normalised mean vector per person, for a compact PersonIndex (ids in first-seen order), with how
+ * many faces each averages and the length of their mean vector before normalising (see distanceToGroup).
+ */
+export function personCentroids(
+  vectors: Float32Array, personIds: ArrayLike<number>, dim: number,
+): { vectors: Float32Array; personIds: number[]; faces: number[]; meanLengths: number[] } {
   const slot = new Map<number, number>();
   const ids: number[] = [];
   for (let r = 0; r < personIds.length; r++) {
@@ -171,16 +176,20 @@ export function personCentroids(vectors: Float32Array, personIds: ArrayLike<numb
     }
   }
   const sums = new Float64Array(ids.length * dim);
+  const faces = new Array<number>(ids.length).fill(0);
   for (let r = 0; r < personIds.length; r++) {
+    faces[slot.get(personIds[r])!]++;
     const s = slot.get(personIds[r])! * dim;
     for (let d = 0; d < dim; d++) sums[s + d] += vectors[r * dim + d];
   }
   const out = new Float32Array(ids.length * dim);
+  const meanLengths = new Array<number>(ids.length);
   for (let p = 0; p < ids.length; p++) {
     let norm = 0;
     for (let d = 0; d < dim; d++) norm += sums[p * dim + d] ** 2;
     const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
     for (let d = 0; d < dim; d++) out[p * dim + d] = sums[p * dim + d] * inv;
+    meanLengths[p] = Math.sqrt(norm) / faces[p];
   }
-  return { vectors: out, personIds: ids };
+  return { vectors: out, personIds: ids, faces, meanLengths };
 }

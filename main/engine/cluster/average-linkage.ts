@@ -6,6 +6,7 @@ import { DisjointSet } from './disjoint-set.ts';
 import { buildFaceGraph, type FaceGraph } from './graph.ts';
 import { findNeighbours } from '../math/neighbours.ts';
 import { finishLabels } from './labels.ts';
+import { sizeAwareLimit, type MergeLimit } from './merge-limit.ts';
 import { PairHeap } from './pair-heap.ts';
 import type { ClusterInput, ClusterOptions, ClusterResult, Clusterer } from './types.ts';
 
@@ -37,8 +38,13 @@ export interface FaceVectors {
  * face of the other. A root mean square <= threshold implies a face pair within the threshold, so a graph
  * of all pairs within the threshold loses no merge; the cap of k neighbours per face may. Must-link groups start as one cluster; two clusters holding a
  * cannot-link pair are never merged. Returns each face's cluster root (a row number).
+ *
+ * With `limitFor` (sizeAwareLimit), two clusters may merge only within the limit for their sizes, and pairs
+ * are taken in order of distance over that limit (the surest first); `threshold` must be its largest value.
  */
-export function mergeByAverageLinkage(graph: FaceGraph, faces: FaceVectors, constraints: PreparedConstraints, threshold: number): Int32Array {
+export function mergeByAverageLinkage(
+  graph: FaceGraph, faces: FaceVectors, constraints: PreparedConstraints, threshold: number, limitFor?: MergeLimit,
+): Int32Array {
   const { n, offsets, targets, distances } = graph;
   const { vectors, dim } = faces;
   const clusters = new DisjointSet(n);
@@ -95,14 +101,17 @@ export function mergeByAverageLinkage(graph: FaceGraph, faces: FaceVectors, cons
   // reducible, d(A+B, C) >= min(d(A, C), d(B, C)), so a cluster's nearest distance never decreases
   // while others merge: a record is a lower bound, re-checked when it comes out of the heap. A cluster
   // whose nearest is above the threshold can never merge, so it gets no record.
+  // With a size-aware limit, pairs are ranked by distance over their own limit (the most confident first);
+  // a pair out of reach may come within it when one side grows, and the grown side pushes a fresh record.
   const pushNearest = (a: number): void => {
     const map = adjacency[a];
     if (!map) return;
     let best = Infinity;
     let partner = -1;
     for (const [c, link] of map) {
-      const d = distanceOf(a, c, link);
-      if (d > threshold || d > best || (d === best && c > partner)) continue;
+      const raw = distanceOf(a, c, link);
+      const d = limitFor ? raw / limitFor(size[a], size[c]) : raw;
+      if (d > (limitFor ? 1 : threshold) || d > best || (d === best && c > partner)) continue;
       if (cannot.blocked(a, c, rootOf)) continue;
       best = d;
       partner = c;
@@ -175,7 +184,9 @@ export const averageLinkage: Clusterer = {
       radius: options.threshold,
       seed: options.seed,
     });
-    const key = mergeByAverageLinkage(buildFaceGraph(lists), input, constraints, options.threshold);
+    const limit = options.pairThreshold !== undefined && options.pairThreshold < options.threshold
+      ? sizeAwareLimit(options.threshold, options.pairThreshold) : undefined;
+    const key = mergeByAverageLinkage(buildFaceGraph(lists), input, constraints, options.threshold, limit);
     return finishLabels(key, options.minClusterSize ?? 1);
   },
 };

@@ -18,6 +18,11 @@ export interface ClusterOptions {
   /** L2 distance: the largest distance at which two faces (or two clusters, by linkage) are joined. */
   threshold: number;
   /**
+   * Average linkage: the threshold for joining two single faces; larger groups may join up to `threshold`
+   * (see sizeAwareLimit). Unset: every merge uses `threshold`.
+   */
+  pairThreshold?: number;
+  /**
    * Clusters with fewer faces are returned as noise (-1). For DBSCAN this is minPts, the number of
    * faces within `threshold` (the face itself included) that makes a core face. Default 1, DBSCAN 3.
    */

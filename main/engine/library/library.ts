@@ -17,6 +17,8 @@ export interface LibraryOptions {
   cacheDir?: string;
   /** Engine options the settings do not cover (backend, analysis options, a worker count for this process). */
   engine?: FaceEngineOptions;
+  /** Open the catalog read-only (read commands): never created, migrated or written; works in a read-only folder. */
+  readonly?: boolean;
 }
 
 /** Grouping parameters that override the saved settings for one call (a CLI flag, an evaluation). */
@@ -39,7 +41,7 @@ export class Library {
   private constructor(file: string, opts: LibraryOptions) {
     this.file = file;
     this.cacheDir = path.resolve(opts.cacheDir ?? defaultCacheDir(file));
-    this.catalog = new Catalog(file);
+    this.catalog = new Catalog(file, { readonly: opts.readonly });
     this.settings = new SettingsStore(this.catalog);
     this.engine = new EngineHolder(this.settings.get(), opts.engine);
     this.thumbs = new ThumbnailCache(this.catalog, this.cacheDir);

@@ -10,6 +10,7 @@ import { PeopleError, type PeopleOptions } from './types.ts';
 export class PeopleContext {
   readonly modelId: string;
   readonly threshold: number;
+  readonly pairThreshold: number;
   readonly assignThreshold: number;
   readonly minFaces: number;
   private readonly transform?: EmbeddingTransform;
@@ -23,6 +24,7 @@ export class PeopleContext {
       throw new PeopleError(`no clustering threshold known for embedding model "${this.modelId}"`, 'INVALID');
     }
     this.threshold = opts.threshold ?? d.threshold;
+    this.pairThreshold = Math.min(this.threshold, opts.pairThreshold ?? (d ? (d.pairThreshold * this.threshold) / d.threshold : this.threshold));
     this.assignThreshold = opts.assignThreshold ?? d.assignThreshold;
     this.minFaces = opts.minFaces ?? PEOPLE_DEFAULTS.minFaces;
   }

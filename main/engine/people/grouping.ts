@@ -3,6 +3,7 @@
 import { PEOPLE_DEFAULTS } from '../../../shared/settings.ts';
 import { averageLinkage } from '../cluster/average-linkage.ts';
 import { PersonIndex } from '../cluster/assign.ts';
+import { distanceToGroup, sizeAwareLimit } from '../cluster/merge-limit.ts';
 import type { Face } from '../library/catalog/rows.ts';
 import type { PeopleContext } from './context.ts';
 import type { PeopleReadModel } from './read-model.ts';
@@ -29,7 +30,8 @@ export class PeopleGrouping {
 
   /**
    * Incremental assignment: each face without a person joins the person whose centroid is nearest, when
-   * within `assignThreshold`, not rejected, and no face of the same photo is in that person already.
+   * within `assignThreshold`, its average distance to the person's faces within the size-aware limit
+   * (merge-limit.ts), not rejected, and no face of the same photo is in that person already.
    * Faces left over are grouped among themselves; groups of at least `minFaces` become new people.
    */
   assignNew(faceIds?: number[]): { assigned: number; unassigned: number; people: number } {
@@ -75,11 +77,15 @@ export class PeopleGrouping {
     const matches = index.assign(queries, faces.length, { threshold: this.ctx.assignThreshold, suggestions: PEOPLE_DEFAULTS.assignCandidates });
     const rejected = this.ctx.catalog.people.rejections();
     const byPerson = new Map(centroids.map((c) => [c.personId, c]));
+    const limit = sizeAwareLimit(this.ctx.threshold, this.ctx.pairThreshold);
     // Closest pairs first, so when two faces of one photo want the same person the closer one wins.
     const offers: { face: Face; c: Centroid; d: number }[] = [];
     faces.forEach((face, i) => {
       for (const m of matches[i].suggestions) {
-        if (m.distance <= this.ctx.assignThreshold && !rejected.get(face.id)?.has(m.personId)) offers.push({ face, c: byPerson.get(m.personId)!, d: m.distance });
+        const c = byPerson.get(m.personId)!;
+        // The clustering's own rule: the face's average distance to the person's faces, within the limit for its size.
+        const toGroup = distanceToGroup(1 - (m.distance * m.distance) / 2, c.meanLength);
+        if (m.distance <= this.ctx.assignThreshold && toGroup <= limit(1, c.faces) && !rejected.get(face.id)?.has(m.personId)) offers.push({ face, c, d: m.distance });
       }
     });
     offers.sort((a, b) => a.d - b.d);
@@ -105,7 +111,7 @@ export class PeopleGrouping {
     for (const rows of byPhoto.values()) for (let a = 0; a < rows.length; a++) for (let b = a + 1; b < rows.length; b++) cannotLink.push([rows[a], rows[b]]);
     const { labels, clusters } = averageLinkage.cluster(
       { vectors, n: faces.length, dim, cannotLink },
-      { threshold: this.ctx.threshold, minClusterSize: minFaces, seed: PEOPLE_DEFAULTS.seed },
+      { threshold: this.ctx.threshold, pairThreshold: this.ctx.pairThreshold, minClusterSize: minFaces, seed: PEOPLE_DEFAULTS.seed },
     );
     const members: number[][] = Array.from({ length: clusters }, () => []);
     labels.forEach((l, i) => l >= 0 && members[l].push(i));

@@ -31,6 +31,7 @@ export class PeopleService {
 
   get modelId(): string { return this.ctx.modelId; }
   get threshold(): number { return this.ctx.threshold; }
+  get pairThreshold(): number { return this.ctx.pairThreshold; }
   get assignThreshold(): number { return this.ctx.assignThreshold; }
   get minFaces(): number { return this.ctx.minFaces; }
 

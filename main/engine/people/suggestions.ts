@@ -9,6 +9,9 @@ export interface Centroid {
   personId: number;
   vector: Float32Array;
   photos: Set<number>;
+  /** Faces the centroid averages, and the length of their mean vector (see distanceToGroup). */
+  faces: number;
+  meanLength: number;
 }
 
 export class PeopleSuggestions {
@@ -26,7 +29,9 @@ export class PeopleSuggestions {
     const vectors = new Float32Array(members.length * dim);
     members.forEach((r, i) => vectors.set(this.ctx.embedding(r.faceId, r.embedding), i * dim));
     const c = personCentroids(vectors, members.map((r) => r.personId), dim);
-    return c.personIds.map((personId, i) => ({ personId, vector: c.vectors.subarray(i * dim, (i + 1) * dim), photos: photos.get(personId)! }));
+    return c.personIds.map((personId, i) => ({
+      personId, vector: c.vectors.subarray(i * dim, (i + 1) * dim), photos: photos.get(personId)!, faces: c.faces[i], meanLength: c.meanLengths[i],
+    }));
   }
 
   /** The `limit` nearest people to a vector among the centroids that `keep` allows, with their names. */

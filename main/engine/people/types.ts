@@ -23,6 +23,8 @@ export interface PeopleOptions {
   /** The adopted adapter's projection (see adapter-transform.ts); faces are grouped in its space. */
   transform?: EmbeddingTransform;
   threshold?: number;
+  /** Two single faces join within this; default: the model's, scaled with `threshold` when that is given. */
+  pairThreshold?: number;
   assignThreshold?: number;
   minFaces?: number;
 }

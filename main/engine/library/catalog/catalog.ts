@@ -1,7 +1,6 @@
 // The Catalog: the one SQLite file that holds photos, faces, people and decisions. It owns every line of
 // SQL; services ask its per-domain stores by name (`catalog.photos.get(id)`), never with `prepare`.
-import Database from 'better-sqlite3';
-import { mkdirSync } from 'node:fs';
+import type Database from 'better-sqlite3';
 import path from 'node:path';
 import { AdapterStore } from './adapters.ts';
 import { DecisionStore } from './decisions.ts';
@@ -11,7 +10,7 @@ import { PeopleStore } from './people.ts';
 import { PhotoStore } from './photos.ts';
 import { RootStore } from './roots.ts';
 import type { CatalogStats } from './rows.ts';
-import { migrate } from './schema.ts';
+import { closeCatalogDatabase, openCatalogDatabase, type OpenOptions } from './open.ts';
 import { SettingsTable } from './settings.ts';
 
 export type { FaceSet, PhotoFile, PhotoMeta } from './types.ts';
@@ -29,17 +28,12 @@ export class Catalog {
   readonly settings: SettingsTable;
   readonly #db: Database.Database;
 
-  constructor(file: string = defaultCatalogPath()) {
+  /** `readonly`: for read commands; works in a read-only folder, never creates or migrates (catalog/open.ts). */
+  constructor(file: string = defaultCatalogPath(), opts: OpenOptions = {}) {
     this.file = file;
-    if (file !== ':memory:') mkdirSync(path.dirname(path.resolve(file)), { recursive: true });
-    const db = (this.#db = new Database(file));
-    db.pragma('journal_mode = WAL');
-    // FULL: a committed photo survives a power cut too, at one WAL fsync per photo (cheap next to analysis).
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
-    // The CLI's `status` may read while an index run writes.
-    db.pragma('busy_timeout = 5000');
-    this.openedAtVersion = migrate(db);
+    const opened = openCatalogDatabase(file === ':memory:' ? file : path.resolve(file), opts);
+    const db = (this.#db = opened.db);
+    this.openedAtVersion = opened.openedAtVersion;
     const tx = <T>(fn: () => T): T => this.transaction(fn);
     this.roots = new RootStore(db);
     this.faces = new FaceStore(db);
@@ -51,12 +45,16 @@ export class Catalog {
   }
 
   close(): void {
-    if (this.#db.open) this.#db.close();
+    closeCatalogDatabase(this.#db);
   }
 
-  /** Runs fn in one transaction (a savepoint when nested). */
+  /**
+   * Runs fn in one transaction (a savepoint when nested). IMMEDIATE: the write lock is taken first, so a
+   * transaction that reads and then writes waits for another process's writer (busy timeout) instead
+   * of failing with "database is locked" when it tries to upgrade its read.
+   */
   transaction<T>(fn: () => T): T {
-    return this.#db.transaction(fn)();
+    return this.#db.transaction(fn).immediate();
   }
 
   stats(): CatalogStats {

@@ -94,7 +94,7 @@ export class PeopleStore {
          LEFT JOIN photos ph ON ph.id = f.photo_id AND ph.status = 'ok'
         WHERE ph.id IS NOT NULL OR a.face_id IS NULL
         GROUP BY p.id
-        ORDER BY (p.name IS NULL), n DESC, p.id`,
+        ORDER BY (p.name IS NULL), n DESC, MAX(f.quality_frontal * MIN(f.quality_size, 200)) DESC, p.id`,
     ).all() as { id: number; name: string | null; hidden: number; cover: number | null; n: number }[];
     return rows.map((r) => ({ id: r.id, name: r.name, hidden: !!r.hidden, coverFaceId: r.cover, faceCount: r.n }));
   }

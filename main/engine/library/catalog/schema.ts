@@ -141,17 +141,28 @@ export const MIGRATIONS: readonly string[] = [
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
-/** Runs the migrations the file has not seen yet, each in its own transaction with its version bump. */
+/**
+ * Runs the migrations the file has not seen yet, all in one exclusive transaction that also reads the
+ * version: a second process opening a new catalog at the same moment waits and then finds it migrated
+ * (reading user_version outside the transaction let both create the tables). A file with tables but
+ * no FaceAtlas version is someone else's database and is left untouched.
+ */
 export function migrate(db: Database.Database): number {
-  const from = db.pragma('user_version', { simple: true }) as number;
-  if (from > SCHEMA_VERSION) {
-    throw new Error(`catalog schema version ${from} is newer than this app understands (${SCHEMA_VERSION}); update FaceAtlas`);
-  }
-  for (let v = from; v < SCHEMA_VERSION; v++) {
-    db.transaction(() => {
+  // Up to date already (versions only grow): no write lock needed.
+  const seen = db.pragma('user_version', { simple: true }) as number;
+  if (seen === SCHEMA_VERSION) return seen;
+  return db.transaction(() => {
+    const from = db.pragma('user_version', { simple: true }) as number;
+    if (from > SCHEMA_VERSION) {
+      throw new Error(`catalog schema version ${from} is newer than this app understands (${SCHEMA_VERSION}); update FaceAtlas`);
+    }
+    if (from === 0 && (db.prepare("SELECT COUNT(*) AS n FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").get() as { n: number }).n > 0) {
+      throw Object.assign(new Error(`${db.name} is not a FaceAtlas catalog (it holds other tables); it was left untouched`), { code: 'NOT_A_CATALOG' });
+    }
+    for (let v = from; v < SCHEMA_VERSION; v++) {
       db.exec(MIGRATIONS[v]);
       db.pragma(`user_version = ${v + 1}`);
-    })();
-  }
-  return from;
+    }
+    return from;
+  }).exclusive();
 }

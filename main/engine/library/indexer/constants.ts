@@ -9,4 +9,5 @@ export type IndexErrorCode =
   | 'SYMLINK_LOOP'
   | 'NOT_A_FILE'
   | 'CHANGED_WHILE_READING'
+  | 'BAD_FILE_NAME'
   | 'ANALYSIS_FAILED';

@@ -5,13 +5,14 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Catalog } from '../catalog/catalog.ts';
+import { defaultCacheDir } from '../catalog/location.ts';
 import type { ThumbnailCache } from '../thumbs/thumbnail-cache.ts';
 import type { PhotoAnalyser } from './analyser.ts';
-import { retireMissing } from './commit.ts';
+import { commitUnreadable, retireMissing } from './commit.ts';
 import { INDEXER_DEFAULTS } from './constants.ts';
 import { type FileContext, type FileReport, indexFile } from './index-file.ts';
 import { type IndexProgress, ProgressTracker } from './progress.ts';
-import { type ScanResult, scanRoots } from './scan.ts';
+import { type ScanProblem, type ScanResult, scanRoots } from './scan.ts';
 import { LibraryWatcher, type WatchOptions } from './watch.ts';
 
 export interface IndexerOptions {
@@ -23,6 +24,8 @@ export interface IndexerOptions {
   concurrency?: number;
   /** Read files that failed before again even when they did not change. */
   retryFailed?: boolean;
+  /** More folders of the app's own that are never indexed (the catalog's cache folder and the thumbnails' are always). */
+  ownFolders?: string[];
 }
 
 export interface IndexRunOptions {
@@ -67,11 +70,18 @@ export class Indexer extends EventEmitter<IndexerEvents> {
   private running = false;
   private pauseGate: { promise: Promise<void>; release: () => void } | null = null;
   private tracker: ProgressTracker | null = null;
+  /** The app's own folders (caches beside the catalog, thumbnails): a catalog kept inside a photo folder never indexes its own thumbnails. */
+  readonly ownFolders: string[];
 
   constructor(opts: IndexerOptions) {
     super();
     this.catalog = opts.catalog;
     this.thumbs = opts.thumbs ?? null;
+    this.ownFolders = [
+      ...(opts.catalog.file === ':memory:' ? [] : [defaultCacheDir(path.resolve(opts.catalog.file))]),
+      ...(this.thumbs ? [path.dirname(this.thumbs.dir), this.thumbs.dir] : []),
+      ...(opts.ownFolders ?? []),
+    ].map((f) => path.resolve(f));
     this.concurrency = Math.max(1, opts.concurrency ?? INDEXER_DEFAULTS.inFlightPerWorker * availableParallelism());
     this.ctx = { catalog: opts.catalog, analyser: opts.analyser, retryFailed: opts.retryFailed ?? false, inFlight: new Map() };
   }
@@ -127,6 +137,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
       progress(true);
       const scan = await scanRoots(roots, {
         signal: opts.signal,
+        exclude: this.ownFolders,
         onFound: (n) => {
           tracker.counts.found = n;
           progress();
@@ -138,6 +149,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
       for (const r of scan.unavailableRoots) warn({ path: r.path, code: 'ROOT_UNAVAILABLE', message: 'root folder is missing or not a folder; nothing under it was changed' });
       for (const p of scan.unreadableFolders) warn({ path: p.path, code: 'FOLDER_UNREADABLE', message: p.message });
       for (const p of scan.folderLoops) warn({ path: p.path, code: p.code, message: p.message });
+      for (const p of scan.systemFolders) warn({ path: p.path, code: p.code, message: p.message });
 
       const work = this.pendingWork(scan, tracker);
       tracker.counts.total = work.length;
@@ -150,7 +162,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
           while (this.pauseGate && !opts.signal?.aborted) await Promise.race([this.pauseGate.promise, aborted(opts.signal)]);
           if (opts.signal?.aborted || next >= work.length) return;
           const item = work[next++];
-          const report = await this.indexOne(item.path, item.rootId, warn);
+          const report = 'code' in item && item.code === 'BAD_FILE_NAME' ? this.recordBadName(item) : await this.indexOne(item.path, item.rootId, warn);
           if (report.outcome === 'vanished') seen.delete(item.path);
           this.count(tracker, report);
           progress();
@@ -204,7 +216,7 @@ export class Indexer extends EventEmitter<IndexerEvents> {
   /** Watches the roots and indexes what is added, changed or deleted while it runs (run() first for what changed before). */
   watch(rootPaths: string[], opts: WatchOptions = {}): LibraryWatcher {
     const roots = rootPaths.map((p) => this.catalog.roots.add(p));
-    return new LibraryWatcher(this, roots.map((r) => r.path), opts);
+    return new LibraryWatcher(this, roots.map((r) => r.path), { exclude: this.ownFolders, ...opts });
   }
 
   private rootOf(abs: string): number | null {
@@ -223,10 +235,18 @@ export class Indexer extends EventEmitter<IndexerEvents> {
     return report;
   }
 
+  /** A file whose name is not valid UTF-8 cannot be opened by that name: it is recorded as failed, so `errors` lists it. */
+  private recordBadName(problem: ScanProblem): FileReport {
+    const r = commitUnreadable(this.catalog, { rootId: problem.rootId, path: problem.path, size: 0, mtimeMs: 0 }, problem.code, problem.message);
+    const report: FileReport = { path: problem.path, outcome: 'failed', photoId: r.photoId, error: { code: problem.code, message: problem.message } };
+    this.emit('file', report);
+    return report;
+  }
+
   /** Files that are not up to date in the catalog, and the unreadable entries found by the scan. */
-  private pendingWork(scan: ScanResult, tracker: ProgressTracker): { path: string; rootId: number }[] {
+  private pendingWork(scan: ScanResult, tracker: ProgressTracker): ({ path: string; rootId: number } | ScanProblem)[] {
     const modelId = this.ctx.analyser.modelId;
-    const work: { path: string; rootId: number }[] = [];
+    const work: ({ path: string; rootId: number } | ScanProblem)[] = [];
     for (const f of scan.files) {
       const live = this.catalog.photos.liveByPath(f.path);
       const upToDate = live && live.size === f.size && live.mtimeMs === f.mtimeMs && live.rootId === f.rootId;

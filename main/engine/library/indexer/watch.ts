@@ -1,10 +1,11 @@
 // Watch mode: follows additions, changes and deletions under the roots while the app runs and feeds
 // each settled path through the indexer's single-file path.
 import { type FSWatcher, watch } from 'chokidar';
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
+import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { INDEXER_DEFAULTS } from './constants.ts';
-import { isPhotoName, isSkippedName } from './scan.ts';
+import { isPhotoName, isSkippedName, SYSTEM_FOLDERS } from './scan.ts';
 
 /** What the watcher needs of an indexer (the Indexer satisfies it; declared here so watch.ts imports no indexer). */
 export interface WatchedIndexer {
@@ -22,6 +23,14 @@ export interface WatchOptions {
   writeStableMs?: number;
   /** Poll instead of native events (network shares that send none). */
   usePolling?: boolean;
+  /** The app's own folders (catalog cache, thumbnails): never watched, so writing a thumbnail never feeds the watcher. */
+  exclude?: string[];
+}
+
+/** Whether a path is one of the folders, or inside one, or a system folder (/proc, /sys, /dev) or inside one. */
+export function isBarredPath(p: string, folders: readonly string[]): boolean {
+  const abs = path.resolve(p);
+  return [...folders, ...SYSTEM_FOLDERS].some((f) => abs === f || abs.startsWith(f.endsWith(path.sep) ? f : f + path.sep));
 }
 
 export class LibraryWatcher {
@@ -34,15 +43,20 @@ export class LibraryWatcher {
   private active = 0;
   private idleWaiters: (() => void)[] = [];
   private closed = false;
+  private readonly barred: string[];
 
   constructor(private readonly indexer: WatchedIndexer, roots: string[], private readonly opts: WatchOptions = {}) {
     const rootSet = new Set(roots.map((r) => path.resolve(r)));
+    // By the given path and the real one, as chokidar reports paths as it found them.
+    this.barred = (opts.exclude ?? []).flatMap((f) => [path.resolve(f), ...(existsSync(f) ? [realpathSync(f)] : [])]);
+    const barred = this.barred;
     this.watcher = watch([...rootSet], {
       ignoreInitial: true,
       followSymlinks: true,
       usePolling: opts.usePolling ?? false,
       awaitWriteFinish: { stabilityThreshold: opts.writeStableMs ?? INDEXER_DEFAULTS.watchWriteStableMs, pollInterval: 100 },
       ignored: (p, stats) => {
+        if (isBarredPath(p, barred)) return true;
         if (rootSet.has(path.resolve(p))) return false;
         if (isSkippedName(path.basename(p))) return true;
         return stats?.isFile() === true && !isPhotoName(p);
@@ -108,6 +122,8 @@ export class LibraryWatcher {
   private async handle(p: string): Promise<void> {
     await this.indexer.whenResumed();
     if (this.closed) return;
+    // Reached through a link into the app's own folders: not ours to index.
+    if (isBarredPath(await realpath(p).catch(() => p), this.barred)) return;
     if (existsSync(p) && isPhotoName(p)) await this.indexer.indexPath(p);
     else this.indexer.forgetPath(p);
   }

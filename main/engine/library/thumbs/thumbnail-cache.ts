@@ -1,7 +1,7 @@
 // Photo and face thumbnails (WebP) in a cache folder, named by content hash and face box, never by the
 // user's path; any missing one is cut again from its photo on demand.
-import { mkdir, rename, stat, unlink, writeFile } from 'node:fs/promises';
-import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
 import path from 'node:path';
 import sharp, { type Sharp } from 'sharp';
 import { ENGINE_DEFAULTS } from '../../../../shared/settings.ts';
@@ -74,7 +74,7 @@ export class ThumbnailCache {
     const photo = this.analysedPhoto(photoId);
     const file = this.resolve(this.photoThumbName(photo.contentHash!));
     if (await exists(file)) return file;
-    await this.writePhoto(photo, await this.decode(photo, []));
+    await this.writePhoto(photo, await this.decode(photo, [], await this.indexedBytes(photo)));
     return file;
   }
 
@@ -85,7 +85,7 @@ export class ThumbnailCache {
     const photo = this.analysedPhoto(face.photoId);
     const name = this.faceThumbName(photo.contentHash!, face.box);
     const file = this.resolve(name);
-    if (!(await exists(file))) await this.writeFace(photo, face, await this.decode(photo, [face]));
+    if (!(await exists(file))) await this.writeFace(photo, face, await this.decode(photo, [face], await this.indexedBytes(photo)));
     if (face.thumb !== name) this.catalog.faces.setThumb(face.id, name);
     return file;
   }
@@ -97,8 +97,21 @@ export class ThumbnailCache {
     return photo;
   }
 
-  /** Decodes once, as small as the photo thumbnail and the smallest face crop allow. */
-  private async decode(photo: Photo, faces: Face[]): Promise<Decoded> {
+  /**
+   * The photo's bytes, if they are still the ones indexed (same SHA-256): a thumbnail cut on demand,
+   * long after indexing, must not show whatever the path holds now (another image, or a file a link now
+   * points to). Read once, so what is checked is what is decoded.
+   */
+  private async indexedBytes(photo: Photo): Promise<Buffer> {
+    const bytes = await readFile(photo.path);
+    if (createHash('sha256').update(bytes).digest('hex') !== photo.contentHash) {
+      throw new Error(`photo ${photo.id} changed since it was indexed (${photo.path}); index the library again`);
+    }
+    return bytes;
+  }
+
+  /** Decodes once, as small as the photo thumbnail and the smallest face crop allow; from `bytes` when given, else from the file. */
+  private async decode(photo: Photo, faces: Face[], bytes?: Buffer): Promise<Decoded> {
     const { photoSize, faceSize, faceMargin, maxDecodeSide } = this.options;
     const W = photo.width!;
     const H = photo.height!;
@@ -107,7 +120,7 @@ export class ThumbnailCache {
     scale = Math.min(scale, maxDecodeSide / Math.max(W, H), 1);
     const width = Math.max(1, Math.round(W * scale));
     const height = Math.max(1, Math.round(H * scale));
-    const { data, info } = await sharp(photo.path, { limitInputPixels: ENGINE_DEFAULTS.maxInputPixels, pages: 1, failOn: 'none' })
+    const { data, info } = await sharp(bytes ?? photo.path, { limitInputPixels: ENGINE_DEFAULTS.maxInputPixels, pages: 1, failOn: 'none' })
       .rotate()
       .resize(width, height, { fit: 'fill', fastShrinkOnLoad: true })
       .flatten({ background: '#ffffff' })

@@ -1,5 +1,8 @@
 // Web mode: calls and events over one WebSocket to the server that served this page, authenticated by the
-// token in the page's address. Reconnects after a drop; calls made while disconnected wait for it.
+// token the page took from its address (lib/web-token.ts). Reconnects after a drop; calls made while
+// disconnected wait for it. Thumbnails carry the token in their query: an <img> cannot send a header, and
+// fetching them into blob: URLs would cost memory and a looser CSP for nothing (the page is same-origin,
+// Referrer-Policy is no-referrer, so the URL is not passed on).
 import { WEB_MODE } from '../../../../shared/hosts.ts';
 import { RpcServerMessageSchema, type RpcOutcome, type Transport } from '../../../../shared/rpc.ts';
 import type { MethodName } from '../../../../shared/api.ts';
