@@ -2,6 +2,7 @@
 // bridge, the web-mode WebSocket bridge and the renderer's client are all derived from `methods` and
 // `events` below; nothing else declares a channel. Imported by main/ and the renderer: plain data only.
 import { z } from 'zod';
+import { MAP_PAGE_BYTES, MAP_PAGE_FACES, maxPackedLength } from './map-pages.ts';
 import { DETECTOR_IDS, EMBEDDER_IDS } from './models.ts';
 
 // ------------------------------------------------------------------ limits of what crosses a bridge
@@ -117,6 +118,9 @@ export const DoctorReportSchema = z.object({
   platform: z.string(),
   cpus: z.number().int(),
   backend: z.string(),
+  /** Where each face network runs and why (ONNX Runtime, or a tfjs backend). */
+  networks: z.array(z.object({ net: z.string(), backend: z.string(), reason: z.string() })).optional(),
+  tfjsBackend: z.string().optional(),
   simd: z.boolean(),
   threadsPerWorker: z.number().int(),
   workers: z.number().int(),
@@ -133,21 +137,66 @@ export const PhotoDetailSchema = z.object({
   path: z.string(),
   width: z.number().int().positive(),
   height: z.number().int().positive(),
+  /** EXIF date taken; null when the file has none (then `modifiedAt` dates it). */
   takenAt: z.number().nullable(),
+  modifiedAt: z.number(),
   faces: z.array(PhotoFaceSchema),
 });
 
+/** Which photos a list holds: a person's, several people's together, or a folder's. */
+export const PhotoSourceSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('person'), personId: id }).strict(),
+  z.object({ kind: z.literal('together'), personIds: z.array(id).min(1).max(50), only: z.boolean().default(false) }).strict(),
+  z.object({ kind: z.literal('folder'), folder: z.string().min(1).max(API_LIMITS.pathLength) }).strict(),
+]);
+
+export const PhotoCardSchema = z.object({
+  id,
+  path: z.string(),
+  /** EXIF date taken, else the file's modification time. */
+  takenAt: z.number(),
+  width: z.number().int().positive(),
+  height: z.number().int().positive(),
+  faces: z.number().int().nonnegative(),
+});
+
+export const PhotoTimelineSchema = z.object({
+  total: z.number().int().nonnegative(),
+  first: z.number().nullable(),
+  last: z.number().nullable(),
+  /** Date groups (YYYY-MM-DD), newest first, in list order. */
+  days: z.array(z.object({ day: z.string(), count: z.number().int().positive() })),
+});
+
+export const PhotoFolderSchema = z.object({ folder: z.string(), photos: z.number().int().nonnegative(), faces: z.number().int().nonnegative() });
+
 export const ProjectionMethodSchema = z.enum(['umap', 'tsne']);
 
+/** The map of every face, as a header; its faces come in `map.page` pages of packed typed arrays (map-pages.ts). */
 export const FaceMapSchema = z.object({
   method: ProjectionMethodSchema,
-  /** Parallel arrays, one entry per face: id, x, y in [-1, 1], person id or null. */
-  faceIds: z.array(id),
-  x: z.array(finite),
-  y: z.array(finite),
-  personIds: z.array(id.nullable()),
+  /** Names this map's pages: the positions and persons as they were when the header was made. */
+  snapshot: z.string().min(1).max(64),
+  /** Faces in the map, and faces per page (the last page may be shorter). */
+  total: z.number().int().nonnegative(),
+  pageFaces: z.number().int().positive().max(MAP_PAGE_FACES),
   people: z.array(z.object({ id, name: z.string().nullable() })),
   fromCache: z.boolean(),
+  /** Faces placed next to an earlier map's by their neighbours instead of recomputing (new faces since). */
+  placed: z.number().int().nonnegative(),
+});
+
+const packed = (bytesPerFace: number) => z.string().max(maxPackedLength(bytesPerFace)).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'must be base64');
+
+export const FaceMapPageSchema = z.object({
+  snapshot: z.string().min(1).max(64),
+  offset: z.number().int().nonnegative(),
+  count: z.number().int().nonnegative().max(MAP_PAGE_FACES),
+  /** Little-endian Uint32 face ids, photo ids, person ids (0 = unassigned), and Float32 x, y pairs in [-1, 1]. */
+  faceIds: packed(MAP_PAGE_BYTES.faceIds),
+  photoIds: packed(MAP_PAGE_BYTES.photoIds),
+  personIds: packed(MAP_PAGE_BYTES.personIds),
+  xy: packed(MAP_PAGE_BYTES.xy),
 });
 
 export const VerifyFaceSchema = z.object({
@@ -253,9 +302,13 @@ export const methods = {
   'people.recluster': method(empty, z.object({ people: z.number().int(), assigned: z.number().int(), unassigned: z.number().int() }), 're-groups the faces nobody decided on'),
 
   'photo.get': method(z.object({ photoId: id }).strict(), PhotoDetailSchema, 'a photo with its face boxes and names'),
+  'photos.timeline': method(z.object({ source: PhotoSourceSchema }).strict(), PhotoTimelineSchema, 'how many photos a list holds, its date range and date groups'),
+  'photos.list': method(z.object({ source: PhotoSourceSchema, ...page }).strict(), z.object({ photos: z.array(PhotoCardSchema) }), 'one page of a list of photos, newest first'),
+  'photos.folders': method(empty, z.object({ folders: z.array(PhotoFolderSchema) }), 'every folder holding indexed photos, with photo and face counts'),
   'photo.showInFolder': method(z.object({ photoId: id }).strict(), z.object({ shown: z.boolean(), path: z.string() }), 'reveals the file in the file manager where the host can'),
 
-  'map.get': method(z.object({ method: ProjectionMethodSchema.default('umap'), seed: z.number().int().nonnegative().default(1) }).strict(), FaceMapSchema, 'the 2-D map of every face (computed in a worker, then cached)'),
+  'map.get': method(z.object({ method: ProjectionMethodSchema.default('umap'), seed: z.number().int().nonnegative().default(1) }).strict(), FaceMapSchema, 'the 2-D map of every face (computed in a worker, then cached; new faces placed by their neighbours): its header'),
+  'map.page': method(z.object({ snapshot: z.string().min(1).max(64), offset: z.number().int().nonnegative() }).strict(), FaceMapPageSchema, "one page of a map's faces as packed typed arrays"),
 
   'verify.analyse': method(
     z.object({
@@ -318,7 +371,12 @@ export type Failure = z.output<typeof FailureSchema>;
 export type Settings = z.output<typeof SettingsSchema>;
 export type DoctorReport = z.output<typeof DoctorReportSchema>;
 export type PhotoDetail = z.output<typeof PhotoDetailSchema>;
+export type PhotoSource = z.output<typeof PhotoSourceSchema>;
+export type PhotoCard = z.output<typeof PhotoCardSchema>;
+export type PhotoTimeline = z.output<typeof PhotoTimelineSchema>;
+export type PhotoFolder = z.output<typeof PhotoFolderSchema>;
 export type FaceMap = z.output<typeof FaceMapSchema>;
+export type FaceMapPage = z.output<typeof FaceMapPageSchema>;
 export type VerifyPhoto = z.output<typeof VerifyPhotoSchema>;
 export type Verdict = z.output<typeof VerdictSchema>;
 export type TrainProgress = z.output<typeof TrainProgressSchema>;

@@ -72,7 +72,8 @@ export function checkedEvent<E extends EventName>(event: E, data: EventData<E>):
 
 // ------------------------------------------------------------------ the renderer's side
 
-export type ThumbKind = 'face' | 'photo';
+/** face: a square crop; photo: a grid thumbnail; view: the photo at screen size, for the viewer. */
+export type ThumbKind = 'face' | 'photo' | 'view';
 
 /** How the client reaches main: Electron's preload bridge or a WebSocket. Components never see it. */
 export interface Transport {
@@ -80,7 +81,7 @@ export interface Transport {
   call(method: MethodName, params: unknown): Promise<RpcOutcome>;
   /** Every event from main, unvalidated; returns the unsubscribe function. */
   subscribe(listener: (event: string, data: unknown) => void): () => void;
-  /** URL of a face or photo thumbnail from the cache. */
+  /** URL of a face or photo thumbnail, or a screen-size photo, from the cache. */
   thumbUrl(kind: ThumbKind, id: number): string;
   /** The local path of a dropped file or folder, where the host can tell (Electron). */
   pathForFile?(file: File): string | null;

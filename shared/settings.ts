@@ -157,6 +157,8 @@ export const INDEXER_DEFAULTS = {
 export const THUMB_DEFAULTS = {
   /** Longest side (px) of a photo thumbnail: a grid cell at 2x pixel density. */
   photoSize: 320,
+  /** Longest side (px) of the viewer's image: a full-HD window at 1x or a laptop window at 2x, ~150-400 KB in WebP. */
+  viewSize: 2048,
   /** Side (px) of a square face thumbnail: a person card at 2x density. */
   faceSize: 160,
   /** Margin added on each side of the face box, as a fraction of its longer side: shows hair and chin like a portrait. */

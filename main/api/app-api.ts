@@ -9,6 +9,7 @@ import type { Catalog } from '../engine/library/catalog/catalog.ts';
 import type { FaceEngineOptions } from '../engine/face/engine.ts';
 import { Library, type PeopleJob } from '../engine/library/library.ts';
 import { PeopleError, type PeopleService } from '../engine/people/service.ts';
+import { backfillTakenAt } from '../engine/library/indexer/taken-at.ts';
 import { doctorReport } from './doctor.ts';
 import { machineMaxWorkers } from '../engine/face/engine-holder.ts';
 import { ApiEvents } from './events.ts';
@@ -88,6 +89,11 @@ export function createAppApi(options: AppApiOptions): AppApi {
     }
   };
 
+  // A catalog from before dates were read gets them now, from metadata only (no re-analysis).
+  const backfill = backfillTakenAt(catalog)
+    .then((found) => found > 0 && events.emit('library.changed', { reason: 'dates taken read' }))
+    .catch((err: Error) => console.error(`face-atlas: reading dates taken failed: ${err.message}`));
+
   const library = new LibraryService({
     catalog,
     thumbs,
@@ -118,7 +124,7 @@ export function createAppApi(options: AppApiOptions): AppApi {
   });
 
   const person = async (personId: number) => {
-    const p = (await people()).listPeople({ includeHidden: true }).find((x) => x.id === personId);
+    const p = (await people()).person(personId);
     if (!p) throw new ApiError('NOT_FOUND', `person ${personId} does not exist`);
     return p;
   };
@@ -202,8 +208,11 @@ export function createAppApi(options: AppApiOptions): AppApi {
         const personId = catalog.people.assignment(f.id)?.personId ?? null;
         return { faceId: f.id, box: f.box, personId, name: personId === null ? null : names.get(personId) ?? null };
       });
-      return { id: photo.id, path: photo.path, width: photo.width, height: photo.height, takenAt: photo.takenAt, faces };
+      return { id: photo.id, path: photo.path, width: photo.width, height: photo.height, takenAt: photo.takenAt, modifiedAt: photo.mtimeMs, faces };
     },
+    'photos.timeline': ({ source }) => catalog.photoIndex.timeline(source),
+    'photos.list': ({ source, offset, limit }) => ({ photos: catalog.photoIndex.page(source, offset, limit) }),
+    'photos.folders': () => ({ folders: catalog.photoIndex.folders() }),
     'photo.showInFolder': ({ photoId }) => {
       const photo = catalog.photos.get(photoId);
       if (!photo) throw new ApiError('NOT_FOUND', `photo ${photoId} does not exist`);
@@ -212,6 +221,7 @@ export function createAppApi(options: AppApiOptions): AppApi {
     },
 
     'map.get': ({ method, seed }) => faceMap.get(method, seed, modelId()),
+    'map.page': ({ snapshot, offset }) => faceMap.page(snapshot, offset),
 
     'verify.analyse': ({ source }) => verify.analyse(source),
     'verify.compare': ({ a, b }) => verify.compare(a, b),
@@ -232,6 +242,7 @@ export function createAppApi(options: AppApiOptions): AppApi {
     library,
     thumbnail: (kind, id) => thumbnailFile(thumbs, kind, id),
     async close() {
+      await backfill;
       await library.close();
       await training.close();
       await Promise.allSettled([...runningJobs]);

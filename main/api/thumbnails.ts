@@ -5,7 +5,7 @@ import type { ThumbnailCache } from '../engine/library/thumbs/thumbnail-cache.ts
 
 /** Parses the `<kind>/<id>` tail of a thumbnail URL strictly; anything else (dots, slashes, signs) is null. */
 export function parseThumbRequest(tail: string): { kind: ThumbKind; id: number } | null {
-  const m = /^(face|photo)\/([1-9][0-9]{0,15})$/.exec(tail);
+  const m = /^(face|photo|view)\/([1-9][0-9]{0,15})$/.exec(tail);
   if (!m) return null;
   const id = Number(m[2]);
   return Number.isSafeInteger(id) ? { kind: m[1] as ThumbKind, id } : null;
@@ -14,6 +14,7 @@ export function parseThumbRequest(tail: string): { kind: ThumbKind; id: number }
 /** Absolute path of the thumbnail, or null when the face or photo does not exist (or cannot be read). */
 export async function thumbnailFile(thumbs: ThumbnailCache, kind: ThumbKind, id: number): Promise<string | null> {
   try {
+    if (kind === 'view') return await thumbs.ensureViewImage(id);
     return kind === 'face' ? await thumbs.ensureFaceThumb(id) : await thumbs.ensurePhotoThumb(id);
   } catch {
     return null;

@@ -4,6 +4,7 @@ import { registerEngineCommands, registerEvalVerify } from './commands/engine.ts
 import { registerServe } from './commands/serve.ts';
 import { registerLibraryCommands } from './commands/library.ts';
 import { registerPeopleCommands } from './commands/people.ts';
+import { registerPhotosCommand } from './commands/photos.ts';
 import { registerTrainCommands } from './commands/train.ts';
 import { registerMapCommands } from './commands/map.ts';
 import { CliError } from './output.ts';
@@ -24,6 +25,7 @@ registerLibraryCommands(program);
 const evalCmd = program.command('eval').description('measure accuracy on labelled photos (see --help of each)');
 registerEvalVerify(evalCmd);
 registerPeopleCommands(program, evalCmd);
+registerPhotosCommand(program);
 registerTrainCommands(program, evalCmd);
 registerMapCommands(program, evalCmd);
 

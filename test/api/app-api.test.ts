@@ -6,7 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createAppApi, type AppApi } from '../../main/api/app-api.ts';
-import type { EventData, IndexProgress } from '../../shared/api.ts';
+import { FaceMapPageSchema, type EventData, type IndexProgress } from '../../shared/api.ts';
+import { unpackMapPage } from '../../shared/map-pages.ts';
 import { dispatch } from '../../shared/rpc.ts';
 import { face, hasFaces, noFacesReason } from '../helpers/data.ts';
 import { buildLibrary } from '../e2e/library.ts';
@@ -115,16 +116,29 @@ describe.skipIf(!hasFaces)('app API over a real library', () => {
     await expect(call('verify.compare', { a: { photoKey: a.photoKey, face: 9 }, b: { photoKey: b.photoKey, face: 0 } })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
-  test('the map has every face once, with its person, and comes from the cache the second time', async () => {
+  test('the map has every face once, with its person and photo, in packed pages, and comes from the cache the second time', async () => {
     const first = await call('map.get', { method: 'umap' });
+    const page = await call('map.page', { snapshot: first.snapshot, offset: 0 });
+    const a = unpackMapPage(page, page.count);
+    const faceIds = [...a.faceIds];
     const faces = api.catalog.faces.live().map((f) => f.id);
-    expect([...first.faceIds].sort((x: number, y: number) => x - y)).toEqual(faces);
-    expect(first.x).toHaveLength(faces.length);
-    expect(first.personIds).toEqual(first.faceIds.map((id: number) => api.catalog.people.assignment(id)?.personId ?? null));
+    expect(first.total).toBe(faces.length);
+    expect([...faceIds].sort((x, y) => x - y)).toEqual(faces);
+    expect(a.xy).toHaveLength(2 * faces.length);
+    expect([...a.personIds]).toEqual(faceIds.map((id) => api.catalog.people.assignment(id)?.personId ?? 0));
+    expect([...a.photoIds]).toEqual(faceIds.map((id) => api.catalog.faces.get(id)!.photoId));
     expect(first.fromCache).toBe(false);
     const second = await call('map.get', { method: 'umap' });
     expect(second.fromCache).toBe(true);
-    expect(second.x).toEqual(first.x);
+    expect(second.snapshot).not.toBe(first.snapshot);
+    const again = unpackMapPage(await call('map.page', { snapshot: second.snapshot, offset: 0 }), page.count);
+    expect([...again.xy]).toEqual([...a.xy]);
+    // A page that does not exist, or a snapshot no longer kept, is NOT_FOUND; a forged page is refused by the schema.
+    await expect(call('map.page', { snapshot: second.snapshot, offset: 7 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    await call('map.get', { method: 'umap' });
+    await expect(call('map.page', { snapshot: first.snapshot, offset: 0 })).rejects.toMatchObject({ code: 'NOT_FOUND' });
+    expect(FaceMapPageSchema.safeParse({ ...page, xy: 'not base64!' }).success).toBe(false);
+    expect(() => unpackMapPage({ ...page, xy: page.xy.slice(0, -8) }, page.count)).toThrow(/xy has/);
   });
 
   test('photo.get names the faces of a photo after a rename', async () => {

@@ -19,7 +19,10 @@ describe('face-atlas CLI', () => {
   it('doctor --json reports the backend and every model file present', async () => {
     const r = await runCli(['doctor', '--json']);
     expect(r.code).toBe(0);
-    expect(['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).toContain(r.json.backend);
+    // onnxruntime-node is installed by npm ci, so every network runs on it here (tfjs-node-gpu would come first).
+    expect(['tensorflow-gpu', 'onnxruntime']).toContain(r.json.backend);
+    expect(r.json.networks.map((n: { net: string }) => n.net).sort()).toEqual(['dlib-resnet', 'mobilefacenet', 'onet', 'pnet', 'rnet']);
+    expect(r.json.networks.every((n: { backend: string; reason: string }) => n.backend === r.json.backend && n.reason.length > 0)).toBe(true);
     expect(r.json.models.map((m: { id: string }) => m.id).sort()).toEqual(['dlib', 'fused', 'mobilefacenet', 'mtcnn', 'ssd']);
     expect(r.json.models.every((m: { present: boolean }) => m.present)).toBe(true);
     expect(r.json.models.find((m: { id: string }) => m.id === 'mobilefacenet').dim).toBe(192);

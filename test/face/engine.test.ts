@@ -21,8 +21,8 @@ const tmp = mkdtempSync(path.join(os.tmpdir(), 'fa-engine-'));
 
 beforeAll(async () => {
   await initBackend();
-  detector = new MtcnnDetector();
-  embedder = new MobileFaceNetEmbedder();
+  detector = await MtcnnDetector.create();
+  embedder = await MobileFaceNetEmbedder.create();
 });
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 

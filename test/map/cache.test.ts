@@ -3,7 +3,7 @@ import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getOrCompute, mapCacheKey, type MapCacheKeyParts } from '../../main/engine/map/cache.ts';
+import { getOrCompute, mapCacheKey, mapFamilyKey, type MapCacheKeyParts } from '../../main/engine/map/cache.ts';
 import { project } from '../../main/engine/map/projector.ts';
 import { syntheticFaces } from '../../main/engine/math/synthetic.ts';
 
@@ -47,7 +47,8 @@ describe('getOrCompute', () => {
     expect(second.fromCache).toBe(true);
     expect(Array.from(second.coordinates)).toEqual(Array.from(first.coordinates));
     const stored = await readdir(path.join(cacheDir, 'maps'));
-    expect(stored.sort()).toEqual([`${first.key}.bin`, `${first.key}.json`]);
+    // The coordinates, the header, the face ids (so a later map can extend it) and the family's pointer to it.
+    expect(stored.sort()).toEqual([`${first.key}.bin`, `${first.key}.ids`, `${first.key}.json`, `latest-${mapFamilyKey(baseParts)}.json`]);
   });
 
   it('returns each face its own coordinates when the same faces come in another order', async () => {

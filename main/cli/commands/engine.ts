@@ -50,17 +50,21 @@ function requireFile(file: string): void {
 export function registerEngineCommands(program: Command): void {
   program
     .command('doctor')
-    .description('print the tfjs backend, SIMD/threads, workers and every model with its file and dimension')
+    .description('print where each network runs (ONNX Runtime or a tfjs backend) and why, threads, workers and every model file')
     .option('--json', 'print one JSON object')
     .action(async (o: { json?: boolean }) => {
       const { engineDoctor } = await import('../../engine/face/doctor.ts');
-      const engine = await createFaceEngine({ workers: 1 });
-      const report = { ...engineDoctor(engine), workers: ENGINE_DEFAULTS.workers || os.availableParallelism(),
+      const workers = ENGINE_DEFAULTS.workers || os.availableParallelism();
+      // One worker tells where the networks run; threads are reported as the default pool would get them.
+      const engine = await createFaceEngine({ workers: 1, threadsPerWorker: Math.max(1, Math.floor(os.availableParallelism() / workers)) });
+      const report = { ...engineDoctor(engine), workers,
         defaults: { detector: ENGINE_DEFAULTS.detector, embedder: ENGINE_DEFAULTS.embedder, flip: ENGINE_DEFAULTS.flipAverage } };
       await engine.close();
       if (o.json) return printJson(report);
       console.log(`node ${report.node} on ${report.platform}, ${report.cpus} cores`);
-      console.log(`backend: ${report.backend}${report.simd ? ' (SIMD)' : ''}, ${report.threadsPerWorker} thread per worker, ${report.workers} workers`);
+      console.log(`networks on: ${report.backend}, ${report.threadsPerWorker} thread(s) per worker, ${report.workers} workers`);
+      for (const n of report.networks) console.log(`  ${n.net}: ${n.backend} (${n.reason})`);
+      console.log(`tfjs backend (glue ops, training): ${report.tfjsBackend}${report.simd ? ' (SIMD)' : ''}`);
       for (const t of report.backendsTried) console.log(`  tried ${t.name}: ${t.error ?? 'ok'}`);
       console.log(`defaults: ${report.defaults.detector} + ${report.defaults.embedder}${report.defaults.flip ? ' (flip-averaged)' : ''} -> ${report.modelId}`);
       for (const m of report.models) {

@@ -1,6 +1,7 @@
 // One photo file or buffer to a PhotoAnalysis: decode + the pipeline. Runs inside pool workers.
 import { ENGINE_DEFAULTS } from '../../../shared/settings.ts';
-import type { BackendInfo, BackendName } from './backend.ts';
+import type { BackendInfo } from './backend.ts';
+import type { NetBackend } from './nets.ts';
 import type { FaceDetector } from './detect/detector.ts';
 import type { AnyEmbedder } from './embed/fused.ts';
 import { decodePhoto } from './decode.ts';
@@ -9,7 +10,12 @@ import { analyseDecoded, type AnalyseOptions } from './pipeline.ts';
 import type { PhotoAnalysis } from './types.ts';
 
 export interface WorkerSetup {
-  backend?: BackendName;
+  /** Where the networks run: 'onnxruntime' or a tfjs backend by name; unset = the first that works (nets.ts). */
+  backend?: NetBackend;
+  /** ONNX Runtime intra-op threads per network. */
+  threads: number;
+  /** Where exported ONNX graphs are cached. */
+  modelCacheDir?: string;
   detector: DetectorId;
   embedder: EmbedderId;
 }
@@ -17,6 +23,8 @@ export interface WorkerSetup {
 export interface PhotoAnalyseOptions extends AnalyseOptions {
   maxSide?: number;
   maxInputPixels?: number;
+  /** Return the decoded pixels with the analysis (PhotoAnalysis.pixels). */
+  keepPixels?: boolean;
 }
 
 export interface WorkerRequest {
@@ -44,5 +52,6 @@ export async function analysePhotoFile(
     faces,
     detectorId: detector.id,
     timings,
+    ...(options.keepPixels ? { pixels: { data: photo.data, width: photo.width, height: photo.height } } : {}),
   };
 }

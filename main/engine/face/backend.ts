@@ -1,8 +1,11 @@
 // Picks the fastest tfjs backend present at run time: tfjs-node-gpu, tfjs-node, wasm (SIMD), then cpu.
 // tfjs-node and tfjs-node-gpu are optional dependencies: they install only where libtensorflow can be downloaded.
+// The face networks themselves run on ONNX Runtime when it loads (nets.ts); tfjs then does the glue ops
+// (pyramid resizes, crops), training and the face-api baseline.
 import * as tf from '@tensorflow/tfjs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { NetReport } from './nets.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -16,6 +19,8 @@ export interface BackendInfo {
   simd: boolean;
   threads: number;
   tried: { name: BackendName; error?: string }[];
+  /** Where each face network runs and why (set by the engine's workers once their models are loaded). */
+  nets?: NetReport[];
 }
 
 let active: BackendInfo | null = null;
@@ -40,7 +45,9 @@ async function tryWasm(): Promise<void> {
  */
 export async function initBackend(prefer?: BackendName): Promise<BackendInfo> {
   if (active) return active;
-  const forced = (process.env.FACE_ATLAS_BACKEND as BackendName | undefined) ?? prefer;
+  // FACE_ATLAS_BACKEND=onnxruntime names where the networks run (nets.ts), not a tfjs backend.
+  const env = process.env.FACE_ATLAS_BACKEND;
+  const forced = (env && env !== 'onnxruntime' ? (env as BackendName) : undefined) ?? prefer;
   const order = forced ? [forced] : BACKEND_ORDER;
   const tried: BackendInfo['tried'] = [];
   for (const name of order) {

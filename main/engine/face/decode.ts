@@ -1,5 +1,6 @@
 // Decodes photos with sharp into RGB pixels for detection: EXIF orientation applied, pixel limit enforced,
 // shrunk on load to a detection size, every colour model (gray, alpha, CMYK, 16-bit) normalised to 8-bit sRGB.
+import { readFile } from 'node:fs/promises';
 import sharp from 'sharp';
 import { ENGINE_DEFAULTS } from '../../../shared/settings.ts';
 
@@ -46,6 +47,8 @@ function classify(err: unknown, file?: string): ImageError {
 
 /**
  * Decodes `input` (a path or bytes) for detection. `maxSide` caps the longest side (0 = full size).
+ * The file is read once and decoded once: the header (size, orientation) and the pixels come from one sharp
+ * instance over the bytes in memory, the JPEG shrunk on load by DCT scaling.
  * Throws ImageError with a stable code for anything that cannot be read.
  */
 export async function decodePhoto(
@@ -57,8 +60,11 @@ export async function decodePhoto(
   const limitInputPixels = opts.maxInputPixels ?? ENGINE_DEFAULTS.maxInputPixels;
   if (input instanceof Uint8Array && input.byteLength === 0) throw new ImageError('EMPTY_FILE', 'file is empty (0 bytes)', file);
   try {
-    const src = typeof input === 'string' ? input : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
-    const meta = await sharp(src, { limitInputPixels, failOn: 'error' }).metadata();
+    const src = typeof input === 'string' ? await readFile(input) : Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+    if (src.byteLength === 0) throw new ImageError('EMPTY_FILE', 'file is empty (0 bytes)', file);
+    // pages: 1 takes the first frame of animated GIF/WebP.
+    const image = sharp(src, { limitInputPixels, failOn: 'error', pages: 1 });
+    const meta = await image.metadata();
     if (!meta.width || !meta.height) throw new ImageError('CORRUPT_IMAGE', 'image has no dimensions', file);
     const orientation = meta.orientation ?? 1;
     const swap = orientation >= 5 && orientation <= 8;
@@ -68,8 +74,8 @@ export async function decodePhoto(
     const scale = maxSide > 0 && longest > maxSide ? maxSide / longest : 1;
     const width = Math.max(1, Math.round(originalWidth * scale));
     const height = Math.max(1, Math.round(originalHeight * scale));
-    // pages: 1 takes the first frame of animated GIF/WebP; rotate() applies EXIF orientation.
-    let pipeline = sharp(src, { limitInputPixels, failOn: 'error', pages: 1 }).rotate();
+    // rotate() applies EXIF orientation.
+    let pipeline = image.rotate();
     if (scale < 1) pipeline = pipeline.resize(width, height, { fit: 'fill', kernel: 'lanczos3', fastShrinkOnLoad: true });
     const { data, info } = await pipeline
       .flatten({ background: { r: 255, g: 255, b: 255 } })
@@ -78,7 +84,6 @@ export async function decodePhoto(
       .raw({ depth: 'uchar' })
       .toBuffer({ resolveWithObject: true });
     if (info.channels !== 3) throw new ImageError('UNSUPPORTED_FORMAT', `decoded to ${info.channels} channels`, file);
-    if (typeof input === 'string' && (meta.size === 0)) throw new ImageError('EMPTY_FILE', 'file is empty (0 bytes)', file);
     return {
       data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
       width: info.width,

@@ -1,4 +1,5 @@
-// What `doctor` reports: runtime, the active tfjs backend of the engine's workers, and every model file.
+// What `doctor` reports: runtime, where each network of the engine's workers runs and why, the tfjs backend
+// (glue ops, training), and every model file.
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +19,12 @@ export interface EngineDoctorReport {
   node: string;
   platform: string;
   cpus: number;
+  /** Where the networks run: one name when they all agree ('onnxruntime' here), else 'mixed'. */
   backend: string;
+  /** Each loaded network, the runtime that runs it and why (the order: tfjs-node-gpu, onnxruntime, tfjs-node, wasm, cpu). */
+  networks: { net: string; backend: string; reason: string }[];
+  /** The tfjs backend (pyramid resizes and crops, training, the SSD detector). */
+  tfjsBackend: string;
   simd: boolean;
   threadsPerWorker: number;
   workers: number;
@@ -37,13 +43,17 @@ export function modelReports(): ModelReport[] {
 
 export function engineDoctor(engine: FaceEngine): EngineDoctorReport {
   const backend = engine.backend;
+  const networks = backend.nets ?? [];
+  const runtimes = new Set(networks.map((n) => n.backend));
   return {
     node: process.version,
     platform: `${process.platform}-${process.arch}`,
     cpus: os.availableParallelism(),
-    backend: backend.name,
+    backend: runtimes.size === 1 ? [...runtimes][0] : runtimes.size ? 'mixed' : backend.name,
+    networks,
+    tfjsBackend: backend.name,
     simd: backend.simd,
-    threadsPerWorker: backend.threads,
+    threadsPerWorker: runtimes.has('onnxruntime') ? engine.threadsPerWorker : backend.threads,
     workers: engine.workers,
     backendsTried: backend.tried.map((t) => ({ name: t.name, error: t.error ?? null })),
     models: modelReports(),

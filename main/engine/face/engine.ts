@@ -4,7 +4,8 @@ import os from 'node:os';
 import type { Worker } from 'node:worker_threads';
 import { startWorker, workerEntry } from '../workers.ts';
 import { ENGINE_DEFAULTS } from '../../../shared/settings.ts';
-import type { BackendInfo, BackendName } from './backend.ts';
+import type { BackendInfo } from './backend.ts';
+import type { NetBackend } from './nets.ts';
 import type { PhotoAnalyseOptions, WorkerRequest, WorkerResponse, WorkerSetup } from './analyse.ts';
 import { ImageError, type ImageErrorCode } from './decode.ts';
 import { MODEL_INFO, type DetectorId, type EmbedderId } from './models.ts';
@@ -14,7 +15,12 @@ export interface FaceEngineOptions {
   workers?: number;
   detector?: DetectorId;
   embedder?: EmbedderId;
-  backend?: BackendName;
+  /** Where the networks run ('onnxruntime' or a tfjs backend); unset = the first that works (nets.ts). */
+  backend?: NetBackend;
+  /** ONNX Runtime intra-op threads per worker; 0 or unset = the cores shared out among the workers. */
+  threadsPerWorker?: number;
+  /** Folder for exported ONNX graphs (the catalog's cache folder + /models where there is a catalog). */
+  modelCacheDir?: string;
   /** Defaults for every analyse call (min face size, thresholds, flip, fallback...). */
   analyse?: PhotoAnalyseOptions;
 }
@@ -23,6 +29,8 @@ export interface FaceEngine {
   readonly modelId: string;
   readonly detectorId: string;
   readonly workers: number;
+  /** ONNX Runtime intra-op threads of each worker. */
+  readonly threadsPerWorker: number;
   readonly backend: BackendInfo;
   analysePhoto(input: string | Uint8Array, options?: PhotoAnalyseOptions): Promise<PhotoAnalysis>;
   close(): Promise<void>;
@@ -62,8 +70,11 @@ function rebuildError(e: { name: string; code?: string; message: string }): Erro
 
 export async function createFaceEngine(options: FaceEngineOptions = {}): Promise<FaceEngine> {
   const count = Math.max(1, options.workers || ENGINE_DEFAULTS.workers || os.availableParallelism());
+  const cores = os.availableParallelism();
   const setup: WorkerSetup = {
     backend: options.backend,
+    threads: options.threadsPerWorker || Math.max(1, Math.floor(cores / count)),
+    modelCacheDir: options.modelCacheDir,
     detector: options.detector ?? ENGINE_DEFAULTS.detector,
     embedder: options.embedder ?? ENGINE_DEFAULTS.embedder,
   };
@@ -147,6 +158,7 @@ export async function createFaceEngine(options: FaceEngineOptions = {}): Promise
     modelId: embedInfo.modelId,
     detectorId: setup.detector,
     workers: count,
+    threadsPerWorker: setup.threads,
     backend: backends[0],
     analysePhoto(input, opts) {
       if (closed) return Promise.reject(new EngineError('engine is closed'));

@@ -10,22 +10,22 @@ export type { DetectorId, EmbedderId };
 /** Weight of MobileFaceNet in the fused embedding (dlib gets 1 - w); see FUSION_WEIGHT in shared/settings.ts. */
 
 export async function createDetector(id: DetectorId): Promise<FaceDetector> {
-  if (id === 'mtcnn') return new (await import('./detect/mtcnn/detector.ts')).MtcnnDetector();
+  if (id === 'mtcnn') return (await import('./detect/mtcnn/detector.ts')).MtcnnDetector.create();
   if (id === 'ssd') return (await import('./detect/ssd/detector.ts')).createSsdDetector();
   throw new Error(`unknown detector "${id}" (expected mtcnn or ssd)`);
 }
 
 export async function createEmbedder(id: EmbedderId): Promise<AnyEmbedder> {
-  if (id === 'mobilefacenet') return new (await import('./embed/mobilefacenet.ts')).MobileFaceNetEmbedder();
-  if (id === 'dlib') return (await import('./embed/dlib.ts')).createDlibEmbedder();
+  if (id === 'mobilefacenet') return (await import('./embed/mobilefacenet.ts')).MobileFaceNetEmbedder.create();
+  if (id === 'dlib') return (await import('./embed/dlib.ts')).DlibEmbedder.create();
   if (id === 'fused') {
     const { FusedEmbedder } = await import('./embed/fused.ts');
     const w = FUSION_WEIGHT;
     return new FusedEmbedder(MODEL_INFO.fused.modelId, [
-      { embedder: new (await import('./embed/mobilefacenet.ts')).MobileFaceNetEmbedder(), weight: w },
+      { embedder: await (await import('./embed/mobilefacenet.ts')).MobileFaceNetEmbedder.create(), weight: w },
       // dlib is not flip-averaged: 31 ms a crop on wasm, and the dev-set sweep gained nothing from it
       // (fused with MobileFaceNet flipped only: 99.57%; both flipped: 99.62%, one pair of 1852).
-      { embedder: (await import('./embed/dlib.ts')).createDlibEmbedder(), weight: 1 - w, flip: false },
+      { embedder: await (await import('./embed/dlib.ts')).DlibEmbedder.create(), weight: 1 - w, flip: false },
     ]);
   }
   throw new Error(`unknown embedder "${id}" (expected mobilefacenet, dlib or fused)`);

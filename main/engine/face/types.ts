@@ -55,6 +55,9 @@ export interface PhotoAnalysis {
   orientation: number;
   faces: AnalysedFace[];
   detectorId: string;
+  /** The decoded RGB pixels (EXIF-rotated, shrunk to the detection size), when asked for with `keepPixels`:
+   * thumbnails are cut from them instead of decoding the photo a second time. */
+  pixels?: { data: Uint8Array; width: number; height: number };
   /** Milliseconds spent per stage in the worker, for benchmarks. */
   timings?: { decode: number; detect: number; embed: number };
 }

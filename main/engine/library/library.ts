@@ -43,7 +43,8 @@ export class Library {
     this.cacheDir = path.resolve(opts.cacheDir ?? defaultCacheDir(file));
     this.catalog = new Catalog(file, { readonly: opts.readonly });
     this.settings = new SettingsStore(this.catalog);
-    this.engine = new EngineHolder(this.settings.get(), opts.engine);
+    // Exported ONNX graphs are cached beside the thumbnails and maps.
+    this.engine = new EngineHolder(this.settings.get(), { modelCacheDir: path.join(this.cacheDir, 'models'), ...opts.engine });
     this.thumbs = new ThumbnailCache(this.catalog, this.cacheDir);
   }
 

@@ -89,9 +89,38 @@ export function mapCacheKey(parts: MapCacheKeyParts): string {
   );
 }
 
-function mapPaths(cacheDir: string, key: string): { dir: string; bin: string; header: string } {
+function mapPaths(cacheDir: string, key: string): { dir: string; bin: string; header: string; ids: string } {
   const dir = path.join(cacheDir, 'maps');
-  return { dir, bin: path.join(dir, `${key}.bin`), header: path.join(dir, `${key}.json`) };
+  return { dir, bin: path.join(dir, `${key}.bin`), header: path.join(dir, `${key}.json`), ids: path.join(dir, `${key}.ids`) };
+}
+
+/** Everything a map depends on except its face set: maps of one family can be extended face by face. */
+export function mapFamilyKey(parts: Omit<MapCacheKeyParts, 'faceIds'>): string {
+  return sha256(stableJson({ format: FORMAT_VERSION, method: parts.method, seed: parts.seed, modelId: parts.modelId, adapterId: parts.adapterId ?? 'none', params: paramsHash(parts.params) }));
+}
+
+function latestPath(cacheDir: string, family: string): string {
+  return path.join(cacheDir, 'maps', `latest-${family}.json`);
+}
+
+/** The family's most recently stored map: its face ids ascending and their coordinates (n x 2) in that order. */
+export interface StoredFamilyMap {
+  faceIds: Float64Array;
+  coordinates: Float32Array;
+}
+
+/** The last map stored for this family (any face set), or null when none or unreadable. */
+export async function latestOfFamily(cacheDir: string, parts: Omit<MapCacheKeyParts, 'faceIds'>): Promise<StoredFamilyMap | null> {
+  try {
+    const { key } = JSON.parse(await readFile(latestPath(cacheDir, mapFamilyKey(parts)), 'utf8')) as { key: string };
+    if (!/^[0-9a-f]{64}$/.test(key)) return null;
+    const bytes = await readFile(mapPaths(cacheDir, key).ids);
+    const faceIds = new Float64Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    const coordinates = await readStored(cacheDir, key, faceIds.length);
+    return coordinates ? { faceIds, coordinates } : null;
+  } catch {
+    return null;
+  }
 }
 
 /** Coordinates stored for the key, in sorted-id order, or null when absent or unreadable. */
@@ -109,10 +138,15 @@ async function readStored(cacheDir: string, key: string, count: number): Promise
 }
 
 /** Writes data then header, each through a temporary file and a rename, so a reader never sees half a map. */
-async function writeStored(cacheDir: string, key: string, parts: MapCacheKeyParts, stored: Float32Array): Promise<void> {
+async function writeStored(cacheDir: string, key: string, parts: MapCacheKeyParts, stored: Float32Array, order: Int32Array): Promise<void> {
   const files = mapPaths(cacheDir, key);
   await mkdir(files.dir, { recursive: true });
   const suffix = `.${process.pid}.${Date.now()}.tmp`;
+  // The sorted face ids, so a later map of this family with a few more faces can keep these positions.
+  const ids = new Float64Array(order.length);
+  for (let r = 0; r < order.length; r++) ids[r] = parts.faceIds[order[r]];
+  await writeFile(files.ids + suffix, Buffer.from(ids.buffer));
+  await rename(files.ids + suffix, files.ids);
   await writeFile(files.bin + suffix, Buffer.from(stored.buffer, stored.byteOffset, stored.byteLength));
   await rename(files.bin + suffix, files.bin);
   const header: MapHeader = {
@@ -129,6 +163,9 @@ async function writeStored(cacheDir: string, key: string, parts: MapCacheKeyPart
   };
   await writeFile(files.header + suffix, JSON.stringify(header, null, 2));
   await rename(files.header + suffix, files.header);
+  const latest = latestPath(cacheDir, mapFamilyKey(parts));
+  await writeFile(latest + suffix, JSON.stringify({ key }));
+  await rename(latest + suffix, latest);
 }
 
 const inFlight = new Map<string, Promise<Float32Array>>();
@@ -158,7 +195,7 @@ export async function getOrCompute(
         if (coordinates.length !== n * 2) throw new Error(`map has ${coordinates.length} values for ${n} faces`);
         const sorted = new Float32Array(n * 2);
         for (let r = 0; r < n; r++) sorted.set(coordinates.subarray(2 * order[r], 2 * order[r] + 2), 2 * r);
-        await writeStored(cacheDir, key, parts, sorted);
+        await writeStored(cacheDir, key, parts, sorted, order);
         return sorted;
       })().finally(() => inFlight.delete(key));
       inFlight.set(key, pending);

@@ -13,6 +13,13 @@ export class PeopleReadModel {
       .map((r) => ({ ...r, coverFaceId: r.coverFaceId ?? this.ctx.catalog.people.bestFace(r.id) }));
   }
 
+  /** One person as listPeople() shows it (undefined when it has no face left), without reading everyone. */
+  person(personId: number): PersonSummary | undefined {
+    const r = this.ctx.catalog.people.summary(personId);
+    if (!r || r.faceCount === 0) return undefined;
+    return { ...r, coverFaceId: r.coverFaceId ?? this.ctx.catalog.people.bestFace(r.id) };
+  }
+
   personFaces(personId: number, page: { offset?: number; limit?: number } = {}): { total: number; faces: FaceRef[] } {
     this.ctx.requirePerson(personId);
     return this.ctx.catalog.people.facePage(this.ctx.modelId, { personId }, page);

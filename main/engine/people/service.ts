@@ -37,6 +37,7 @@ export class PeopleService {
 
   // Reading
   listPeople(opts: { includeHidden?: boolean; search?: string } = {}): PersonSummary[] { return this.read.listPeople(opts); }
+  person(personId: number): PersonSummary | undefined { return this.read.person(personId); }
   personFaces(personId: number, page: { offset?: number; limit?: number } = {}): { total: number; faces: FaceRef[] } { return this.read.personFaces(personId, page); }
   unassigned(page: { offset?: number; limit?: number } = {}): { total: number; faces: (FaceRef & { suggestions: Suggestion[] })[] } {
     const { total, faces } = this.read.unassignedFaces(page);

@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { Catalog } from '../../../main/engine/library/catalog/catalog.ts';
 import { createFaceEngine, type FaceEngine } from '../../../main/engine/face/engine.ts';
+import { decodePhoto } from '../../../main/engine/face/decode.ts';
 import type { FileReport } from '../../../main/engine/library/indexer/index-file.ts';
 import { Indexer, type IndexerOptions } from '../../../main/engine/library/indexer/indexer.ts';
 import type { IndexProgress } from '../../../main/engine/library/indexer/progress.ts';
@@ -375,5 +376,36 @@ describe.skipIf(!hasFaces)('Indexer on real photos', () => {
     const original = await sharp(bytes).raw().toBuffer();
     expect(regenerated.length).toBe(original.length);
     expect(() => thumbs.resolve('../../etc/passwd')).toThrow(/outside/);
+  });
+
+  it('cuts thumbnails from the engine\'s decoded pixels when they have the resolution, else decodes the file', async () => {
+    copyPhotos(lib, ['groups/kit_with_rose.jpg']);
+    await makeIndexer().run([lib]);
+    const photo = photoAt('kit_with_rose.jpg')!;
+    const faces = catalog.faces.ofPhoto(photo.id);
+    expect(faces.length).toBeGreaterThan(0);
+    // From the bytes: sharp caches decodes by file name, and these files are rewritten in place.
+    const meanRgb = async (file: string) => (await sharp(readFileSync(file)).stats()).channels.slice(0, 3).map((c) => c.mean);
+    const photoFile = thumbs.resolve(thumbs.photoThumbName(photo.contentHash!));
+    const fromIndex = await meanRgb(photoFile);
+
+    // The indexer's thumbnails (cut from the engine's pixels) look like ones cut from a fresh decode of the file.
+    unlinkSync(photoFile);
+    await thumbs.ensurePhotoThumb(photo.id);
+    const fresh = await meanRgb(photoFile);
+    fromIndex.forEach((m, c) => expect(Math.abs(m - fresh[c])).toBeLessThan(2));
+
+    // Pixels of the photo's size are used as given: an all-red image gives red thumbnails.
+    const { width, height } = await decodePhoto(path.join(lib, 'kit_with_rose.jpg'));
+    const red = (w: number, h: number) => ({ data: new Uint8Array(w * h * 3).map((_, i) => (i % 3 === 0 ? 255 : 0)), width: w, height: h });
+    await thumbs.writePhotoThumbs(photo.id, red(width, height));
+    for (const file of [photoFile, thumbs.resolve(catalog.faces.ofPhoto(photo.id)[0].thumb!)]) {
+      const [r, g, b] = await meanRgb(file);
+      expect(r).toBeGreaterThan(240);
+      expect(g + b).toBeLessThan(20);
+    }
+    // Pixels too small for the thumbnails are not used: the file is decoded again.
+    await thumbs.writePhotoThumbs(photo.id, red(Math.round(width / 8), Math.round(height / 8)));
+    (await meanRgb(photoFile)).forEach((m, c) => expect(Math.abs(m - fresh[c])).toBeLessThan(2));
   });
 });

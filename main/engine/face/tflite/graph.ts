@@ -35,7 +35,7 @@ function optByte(options: Table | null, field: number, dflt: number): number {
   return options ? options.int8(field, dflt) : dflt;
 }
 
-interface PreluFusion {
+export interface PreluFusion {
   /** Index of the op whose output the fused PReLU produces. */
   outputOp: number;
   input: number;
@@ -49,7 +49,7 @@ interface PreluFusion {
  *   MTCNN:         y = relu(x) + alpha * -relu(-x)
  *   MobileFaceNet: y = relu(x) + m * (x - |x|)   (= prelu with alpha = 2m)
  */
-function findPrelus(model: TfliteModel): PreluFusion[] {
+export function findPrelus(model: TfliteModel): PreluFusion[] {
   const producer = new Map<number, number>();
   const consumers = new Map<number, number>();
   model.operators.forEach((op, i) => {

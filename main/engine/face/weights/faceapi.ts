@@ -22,13 +22,26 @@ export function loadFaceApi(): FaceApi {
 export function loadFaceApiNet(net: string, file: string): FaceApi {
   const api = loadFaceApi();
   if (loaded.has(net)) return api.nets[net];
-  const dir = faceApiModelDir();
-  const manifest = JSON.parse(readFileSync(path.join(dir, `${file}-weights_manifest.json`), 'utf8')) as { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
-  const specs = manifest.flatMap((g) => g.weights);
-  const buffers = manifest.flatMap((g) => g.paths.map((p) => readFileSync(path.join(dir, p))));
-  const bytes = Buffer.concat(buffers);
-  const weightMap = tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength), specs);
-  api.nets[net].loadFromWeightMap(weightMap);
+  api.nets[net].loadFromWeightMap(decodeFaceApiWeights(readFaceApiWeights(file)));
   loaded.add(net);
   return api.nets[net];
+}
+
+export interface FaceApiWeightFiles {
+  specs: tf.io.WeightsManifestEntry[];
+  /** The .bin shards concatenated: what the exporters hash. */
+  bytes: Buffer;
+}
+
+/** The manifest entries and weight bytes of one face-api model (e.g. 'face_recognition_model'). */
+export function readFaceApiWeights(file: string): FaceApiWeightFiles {
+  const dir = faceApiModelDir();
+  const manifest = JSON.parse(readFileSync(path.join(dir, `${file}-weights_manifest.json`), 'utf8')) as { paths: string[]; weights: tf.io.WeightsManifestEntry[] }[];
+  const buffers = manifest.flatMap((g) => g.paths.map((p) => readFileSync(path.join(dir, p))));
+  return { specs: manifest.flatMap((g) => g.weights), bytes: Buffer.concat(buffers) };
+}
+
+/** Named tensors (dequantised where the manifest says so); the caller owns them. */
+export function decodeFaceApiWeights({ specs, bytes }: FaceApiWeightFiles): tf.NamedTensorMap {
+  return tf.io.decodeWeights(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer, specs);
 }

@@ -7,6 +7,7 @@ import { DecisionStore } from './decisions.ts';
 import { FaceStore } from './faces.ts';
 import { defaultCatalogPath } from './location.ts';
 import { PeopleStore } from './people.ts';
+import { PhotoIndex } from './photo-index.ts';
 import { PhotoStore } from './photos.ts';
 import { RootStore } from './roots.ts';
 import type { CatalogStats } from './rows.ts';
@@ -26,6 +27,8 @@ export class Catalog {
   readonly decisions: DecisionStore;
   readonly adapters: AdapterStore;
   readonly settings: SettingsTable;
+  /** Photos as lists: by person, people together, folder; their date groups. */
+  readonly photoIndex: PhotoIndex;
   readonly #db: Database.Database;
 
   /** `readonly`: for read commands; works in a read-only folder, never creates or migrates (catalog/open.ts). */
@@ -42,6 +45,7 @@ export class Catalog {
     this.decisions = new DecisionStore(db);
     this.adapters = new AdapterStore(db, tx);
     this.settings = new SettingsTable(db);
+    this.photoIndex = new PhotoIndex(db);
   }
 
   close(): void {

@@ -75,6 +75,15 @@ export class FaceStore {
     return packRows(rows);
   }
 
+  /** Ids of the live faces of one model, ascending as liveEmbeddings reads them, and each one's photo: the map without its embeddings. */
+  liveFacesOfModel(modelId: string): { faceIds: number[]; photoIds: number[] } {
+    const rows = this.db
+      .prepare("SELECT f.id, f.photo_id FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.status = 'ok' AND f.model_id = ? ORDER BY f.id")
+      .raw()
+      .all(modelId) as [number, number][];
+    return { faceIds: rows.map((r) => r[0]), photoIds: rows.map((r) => r[1]) };
+  }
+
   /** Live faces of one model with the person each is assigned to and how (training labels). */
   liveEmbeddingsWithPeople(modelId: string): EmbeddingMatrix & { personIds: (number | null)[]; sources: (string | null)[] } {
     const rows = this.db.prepare(

@@ -99,6 +99,17 @@ export class PeopleStore {
     return rows.map((r) => ({ id: r.id, name: r.name, hidden: !!r.hidden, coverFaceId: r.cover, faceCount: r.n }));
   }
 
+  /** One person with the number of its faces in analysed photos (what summaries() says of it, without the rest). */
+  summary(personId: number): { id: number; name: string | null; hidden: boolean; coverFaceId: number | null; faceCount: number } | undefined {
+    const r = this.db.prepare(
+      `SELECT p.id, p.name, p.hidden, p.cover_face_id AS cover,
+              (SELECT COUNT(*) FROM assignments a JOIN faces f ON f.id = a.face_id JOIN photos ph ON ph.id = f.photo_id AND ph.status = 'ok'
+                WHERE a.person_id = p.id) AS n
+         FROM people p WHERE p.id = ?`,
+    ).get(personId) as { id: number; name: string | null; hidden: number; cover: number | null; n: number } | undefined;
+    return r && { id: r.id, name: r.name, hidden: !!r.hidden, coverFaceId: r.cover, faceCount: r.n };
+  }
+
   /** The sharpest, most frontal large face of a person (confirmed faces first): its cover when none was chosen. */
   bestFace(personId: number): number | null {
     const r = this.db.prepare(

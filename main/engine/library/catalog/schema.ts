@@ -137,6 +137,64 @@ export const MIGRATIONS: readonly string[] = [
     value TEXT NOT NULL
   );
   `,
+  // 2: photo_people, one row per (person, photo) with how many of the photo's faces are that person and
+  // the photo's date (EXIF date taken, else the file's mtime): "photos of X, newest first" and "photos of
+  // A and B together" read an index instead of joining every face. Triggers keep it equal to the
+  // assignments whoever writes them; the flag in settings asks the app to back-fill EXIF dates once.
+  `
+  CREATE TABLE photo_people (
+    person_id INTEGER NOT NULL REFERENCES people(id) ON DELETE CASCADE,
+    photo_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    faces INTEGER NOT NULL,
+    taken INTEGER NOT NULL,
+    PRIMARY KEY (person_id, photo_id)
+  ) WITHOUT ROWID;
+  CREATE INDEX photo_people_timeline ON photo_people(person_id, taken DESC, photo_id DESC);
+  CREATE INDEX photo_people_photo ON photo_people(photo_id);
+  CREATE INDEX photos_taken ON photos(COALESCE(taken_at, CAST(mtime_ms AS INTEGER)) DESC, id DESC) WHERE status = 'ok';
+
+  INSERT INTO photo_people (person_id, photo_id, faces, taken)
+    SELECT a.person_id, f.photo_id, COUNT(*), COALESCE(p.taken_at, CAST(p.mtime_ms AS INTEGER))
+      FROM assignments a JOIN faces f ON f.id = a.face_id JOIN photos p ON p.id = f.photo_id
+     GROUP BY a.person_id, f.photo_id;
+
+  CREATE TRIGGER photo_people_assign AFTER INSERT ON assignments BEGIN
+    INSERT INTO photo_people (person_id, photo_id, faces, taken)
+      SELECT NEW.person_id, f.photo_id, 1, COALESCE(p.taken_at, CAST(p.mtime_ms AS INTEGER))
+        FROM faces f JOIN photos p ON p.id = f.photo_id WHERE f.id = NEW.face_id
+      ON CONFLICT (person_id, photo_id) DO UPDATE SET faces = faces + 1;
+  END;
+
+  CREATE TRIGGER photo_people_unassign AFTER DELETE ON assignments BEGIN
+    UPDATE photo_people SET faces = faces - 1
+     WHERE person_id = OLD.person_id AND photo_id = (SELECT photo_id FROM faces WHERE id = OLD.face_id);
+    DELETE FROM photo_people
+     WHERE person_id = OLD.person_id AND photo_id = (SELECT photo_id FROM faces WHERE id = OLD.face_id) AND faces <= 0;
+  END;
+
+  CREATE TRIGGER photo_people_reassign AFTER UPDATE OF person_id ON assignments WHEN OLD.person_id != NEW.person_id BEGIN
+    UPDATE photo_people SET faces = faces - 1
+     WHERE person_id = OLD.person_id AND photo_id = (SELECT photo_id FROM faces WHERE id = OLD.face_id);
+    DELETE FROM photo_people
+     WHERE person_id = OLD.person_id AND photo_id = (SELECT photo_id FROM faces WHERE id = OLD.face_id) AND faces <= 0;
+    INSERT INTO photo_people (person_id, photo_id, faces, taken)
+      SELECT NEW.person_id, f.photo_id, 1, COALESCE(p.taken_at, CAST(p.mtime_ms AS INTEGER))
+        FROM faces f JOIN photos p ON p.id = f.photo_id WHERE f.id = NEW.face_id
+      ON CONFLICT (person_id, photo_id) DO UPDATE SET faces = faces + 1;
+  END;
+
+  -- A face's assignment goes before the face, while the face still says which photo it was in
+  -- (a cascade from faces would run after the face row is gone).
+  CREATE TRIGGER photo_people_face_gone BEFORE DELETE ON faces BEGIN
+    DELETE FROM assignments WHERE face_id = OLD.id;
+  END;
+
+  CREATE TRIGGER photo_people_redate AFTER UPDATE OF taken_at, mtime_ms ON photos BEGIN
+    UPDATE photo_people SET taken = COALESCE(NEW.taken_at, CAST(NEW.mtime_ms AS INTEGER)) WHERE photo_id = NEW.id;
+  END;
+
+  INSERT OR REPLACE INTO settings (key, value) VALUES ('upgrade.takenAtBackfill', 'true');
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -8,6 +8,7 @@ import { type Analysed, type Failure, type FileOutcome, commitFile, commitUnread
 import { INDEXER_DEFAULTS, type IndexErrorCode } from './constants.ts';
 import { readTakenAt } from './exif.ts';
 import { hashFile } from './hash.ts';
+import type { PhotoAnalysis } from '../../face/types.ts';
 
 export interface FileContext {
   catalog: Catalog;
@@ -16,6 +17,8 @@ export interface FileContext {
   retryFailed: boolean;
   /** Analyses in progress by content hash, so two copies of one photo are analysed once. */
   inFlight: Map<string, Promise<unknown>>;
+  /** When set, the decoded pixels of each analysed file are left here by path (for thumbnails cut from the same decode). */
+  pixels?: Map<string, NonNullable<PhotoAnalysis['pixels']>>;
 }
 
 export interface FileReport {
@@ -127,7 +130,11 @@ export async function indexFile(ctx: FileContext, file: string, rootId: number |
 
 async function analyse(ctx: FileContext, file: string): Promise<Analysed | Failure | FileProblem> {
   try {
-    const [analysis, takenAt] = await Promise.all([ctx.analyser.analysePhoto(file), readTakenAt(file)]);
+    const [analysis, takenAt] = await Promise.all([ctx.analyser.analysePhoto(file, ctx.pixels ? { keepPixels: true } : undefined), readTakenAt(file)]);
+    if (analysis.pixels) {
+      ctx.pixels?.set(file, analysis.pixels);
+      delete analysis.pixels;
+    }
     return { kind: 'analysed', analysis, modelId: ctx.analyser.modelId, takenAt };
   } catch (err) {
     return toFailure(err);

@@ -83,7 +83,11 @@ export class Indexer extends EventEmitter<IndexerEvents> {
       ...(opts.ownFolders ?? []),
     ].map((f) => path.resolve(f));
     this.concurrency = Math.max(1, opts.concurrency ?? INDEXER_DEFAULTS.inFlightPerWorker * availableParallelism());
-    this.ctx = { catalog: opts.catalog, analyser: opts.analyser, retryFailed: opts.retryFailed ?? false, inFlight: new Map() };
+    this.ctx = {
+      catalog: opts.catalog, analyser: opts.analyser, retryFailed: opts.retryFailed ?? false, inFlight: new Map(),
+      // With thumbnails on, the engine hands back its decoded pixels and the thumbnails are cut from them.
+      pixels: this.thumbs ? new Map() : undefined,
+    };
   }
 
   get paused(): boolean {
@@ -227,10 +231,12 @@ export class Indexer extends EventEmitter<IndexerEvents> {
 
   private async indexOne(file: string, rootId: number | null, warn: (w: IndexWarning) => void): Promise<FileReport> {
     const report = await indexFile(this.ctx, file, rootId);
+    const pixels = this.ctx.pixels?.get(file);
+    this.ctx.pixels?.delete(file);
     if (report.outcome !== 'unchanged') this.emit('file', report);
     if (this.thumbs && report.photoId !== undefined && (report.outcome === 'added' || report.outcome === 'updated')) {
       // Thumbnails are a cache: one that cannot be cut now is cut again when it is first shown.
-      await this.thumbs.writePhotoThumbs(report.photoId).catch((err: Error) => warn({ path: file, code: 'THUMBNAIL_FAILED', message: err.message }));
+      await this.thumbs.writePhotoThumbs(report.photoId, pixels).catch((err: Error) => warn({ path: file, code: 'THUMBNAIL_FAILED', message: err.message }));
     }
     return report;
   }

