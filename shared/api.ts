@@ -48,7 +48,28 @@ export const FaceRefSchema = z.object({
   source: z.enum(['auto', 'user']).nullable(),
 });
 
-export const SuggestionSchema = z.object({ personId: id, name: z.string().nullable(), distance: finite });
+/** How likely a face is the same person, in words (see SIMILARITY_WORDS in shared/settings.ts). */
+export const LikelihoodSchema = z.enum(['very likely', 'possible', 'unlikely']);
+
+export const SuggestionSchema = z.object({
+  personId: id,
+  name: z.string().nullable(),
+  /** L2 distance to the person's centroid: the "advanced" detail. */
+  distance: finite,
+  /** Calibrated probability that it is the same person, and its word. */
+  probability: z.number().min(0).max(1),
+  likelihood: LikelihoodSchema,
+});
+
+/** One people edit in the undo history, in plain words. */
+export const EditSchema = z.object({ id, kind: z.string(), summary: z.string(), at: z.number(), undone: z.boolean() });
+
+/** A directory of the host's file system, for the web-mode folder browser. */
+export const DirectoryListingSchema = z.object({
+  path: z.string(),
+  parent: z.string().nullable(),
+  dirs: z.array(z.object({ name: z.string(), path: z.string() })),
+});
 
 export const UnassignedFaceSchema = FaceRefSchema.extend({ suggestions: z.array(SuggestionSchema) });
 
@@ -265,6 +286,8 @@ export const AppInfoSchema = z.object({
 
 const empty = z.object({}).strict();
 const ok = z.object({ ok: z.literal(true) });
+/** What a people edit did, in plain words (the toast and the undo history show it). */
+const edited = z.object({ ok: z.literal(true), summary: z.string() });
 const page = { offset: z.number().int().nonnegative().default(0), limit: z.number().int().positive().max(API_LIMITS.pageSize).default(100) };
 const ids = z.array(id).min(1).max(API_LIMITS.idsPerCall);
 
@@ -277,10 +300,13 @@ export const methods = {
   'app.doctor': method(empty, DoctorReportSchema, 'backend, workers and every model file: the `doctor` report'),
   'settings.get': method(empty, SettingsSchema, 'the current settings'),
   'settings.set': method(SettingsSchema.partial().strict(), SettingsSchema, 'changes settings; a new embedder re-indexes the library, a new threshold or minimum re-groups people'),
+  'settings.defaults': method(empty, z.object({ threshold: finite.nullable(), minFaces: z.number().int(), workers: z.number().int() }), "what an empty field means: the embedding model's threshold, the minimum faces, the worker threads used for 0"),
 
   'library.status': method(empty, LibraryStatusSchema, 'folders with their counts, the current index progress and catalog totals'),
   'library.addFolder': method(z.object({ path: z.string().min(1).max(API_LIMITS.pathLength) }).strict(), LibraryStatusSchema, 'adds a folder and indexes the library'),
   'library.chooseFolder': method(empty, z.object({ path: z.string().nullable() }), "the host's folder dialog (Electron only); null when cancelled"),
+  'library.browse': method(z.object({ path: z.string().max(API_LIMITS.pathLength).optional() }).strict(), DirectoryListingSchema, "the sub-folders of a folder of the host (default: the user's home), for picking a folder in web mode"),
+  'library.removeFolder': method(z.object({ folderId: id }).strict(), z.object({ photos: z.number().int().nonnegative(), status: LibraryStatusSchema }), 'takes a folder out of the library: its photos leave (names come back if it is added again); nothing on disk changes'),
   'library.rescan': method(empty, LibraryStatusSchema, 'indexes every folder again (only changed files are read)'),
   'library.pause': method(empty, LibraryStatusSchema, 'stops starting new photos; those in flight finish'),
   'library.resume': method(empty, LibraryStatusSchema, 'continues a paused run'),
@@ -290,14 +316,18 @@ export const methods = {
   'people.list': method(z.object({ includeHidden: z.boolean().default(false), search: z.string().max(API_LIMITS.nameLength).optional() }).strict(), z.object({ people: z.array(PersonSummarySchema) }), 'people: named first, then by face count and by their best face'),
   'people.faces': method(z.object({ personId: id, ...page }).strict(), z.object({ person: PersonSummarySchema, total: z.number().int().nonnegative(), faces: z.array(FaceRefSchema) }), "one page of a person's faces"),
   'people.unassigned': method(z.object(page).strict(), z.object({ total: z.number().int().nonnegative(), faces: z.array(UnassignedFaceSchema) }), 'faces waiting for a person, with their closest people'),
-  'people.rename': method(z.object({ personId: id, name: z.string().trim().min(1).max(API_LIMITS.nameLength) }).strict(), ok, 'names a person'),
-  'people.merge': method(z.object({ personIds: ids.min(2), into: id.optional() }).strict(), z.object({ personId: id }), 'merges people into one; returns the survivor'),
-  'people.moveFaces': method(z.object({ faceIds: ids, toPersonId: id.nullable() }).strict(), z.object({ personId: id }), 'moves faces to a person (null: to a new person)'),
-  'people.reject': method(z.object({ faceIds: ids, personId: id }).strict(), ok, '"Not this person": the faces leave and never return to that person'),
-  'people.confirm': method(z.object({ faceIds: ids, personId: id }).strict(), ok, 'accepts a suggestion: the faces belong to that person'),
-  'people.setHidden': method(z.object({ personId: id, hidden: z.boolean() }).strict(), ok, 'hides or shows a person'),
-  'people.setCover': method(z.object({ personId: id, faceId: id }).strict(), ok, "sets the person's cover face"),
-  'people.undo': method(empty, z.object({ undone: z.string().nullable() }), 'undoes the last naming decision'),
+  'people.rename': method(z.object({ personId: id, name: z.string().trim().min(1).max(API_LIMITS.nameLength) }).strict(), edited, 'names a person'),
+  'people.merge': method(z.object({ personIds: ids.min(2), into: id.optional() }).strict(), z.object({ personId: id, summary: z.string() }), 'merges people into one (the best cover stays); returns the survivor'),
+  'people.moveFaces': method(z.object({ faceIds: ids, toPersonId: id.nullable() }).strict(), z.object({ personId: id, summary: z.string() }), 'moves faces to a person (null: to a new person)'),
+  'people.reject': method(z.object({ faceIds: ids, personId: id }).strict(), edited, '"Not this person": the faces leave and never return to that person'),
+  'people.confirm': method(z.object({ faceIds: ids, personId: id }).strict(), edited, 'accepts a suggestion: the faces belong to that person'),
+  'people.setHidden': method(z.object({ personId: id, hidden: z.boolean() }).strict(), edited, 'hides or shows a person'),
+  'people.setCover': method(z.object({ personId: id, faceId: id }).strict(), edited, "sets the person's cover face"),
+  'people.ignore': method(z.object({ faceIds: ids }).strict(), edited, '"Ignore face": kept, but out of unassigned, suggestions and grouping'),
+  'people.unignore': method(z.object({ faceIds: ids }).strict(), edited, 'brings ignored faces back to unassigned'),
+  'people.ignored': method(z.object(page).strict(), z.object({ total: z.number().int().nonnegative(), faces: z.array(FaceRefSchema) }), 'one page of the ignored faces'),
+  'people.undo': method(empty, z.object({ undone: z.string().nullable(), summary: z.string().nullable() }), 'undoes the last people edit'),
+  'people.history': method(z.object({ limit: z.number().int().positive().max(50).default(50) }).strict(), z.object({ edits: z.array(EditSchema) }), 'the latest people edits, newest first, undone ones marked'),
   'people.suggestMerges': method(z.object({ personId: id }).strict(), z.object({ suggestions: z.array(SuggestionSchema) }), 'people who may be the same person'),
   'people.recluster': method(empty, z.object({ people: z.number().int(), assigned: z.number().int(), unassigned: z.number().int() }), 're-groups the faces nobody decided on'),
 
@@ -363,6 +393,9 @@ export type ApiHandlers = { [M in MethodName]: (request: Request<M>) => Promise<
 export type PersonSummary = z.output<typeof PersonSummarySchema>;
 export type FaceRef = z.output<typeof FaceRefSchema>;
 export type Suggestion = z.output<typeof SuggestionSchema>;
+export type Likelihood = z.output<typeof LikelihoodSchema>;
+export type Edit = z.output<typeof EditSchema>;
+export type DirectoryListing = z.output<typeof DirectoryListingSchema>;
 export type UnassignedFace = z.output<typeof UnassignedFaceSchema>;
 export type IndexProgress = z.output<typeof IndexProgressSchema>;
 export type Folder = z.output<typeof FolderSchema>;

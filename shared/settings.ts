@@ -61,6 +61,14 @@ export const VERIFY_CALIBRATION = {
   [M.fused]: { threshold: 0.861, a: 40.13, b: -34.42 },
 } as const;
 
+/**
+ * Words for a calibrated same-person probability (VERIFY_CALIBRATION's Platt fit), as the people views show
+ * it: "very likely" from 0.9, "possible" from 0.5 (more likely than not, the verification threshold),
+ * "unlikely" below. Unassigned offers a person only from `possible` up: below, a stranger would be offered
+ * a name (issue 13: Solvay 1927 physicists were offered "Sheldon Cooper").
+ */
+export const SIMILARITY_WORDS = { veryLikely: 0.9, possible: 0.5 } as const;
+
 /** MobileFaceNet's weight in the fused embedder (dlib ResNet gets the rest). Dev-set sweep, 10-fold accuracy
  * with flip: w=1 99.19%, 0.7 99.41%, 0.6 99.57%, 0.5 99.57%, 0.4 99.62%, 0 98.97%; 0.5 sits mid-plateau. */
 export const FUSION_WEIGHT = 0.5;

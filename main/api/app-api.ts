@@ -9,6 +9,11 @@ import type { Catalog } from '../engine/library/catalog/catalog.ts';
 import type { FaceEngineOptions } from '../engine/face/engine.ts';
 import { Library, type PeopleJob } from '../engine/library/library.ts';
 import { PeopleError, type PeopleService } from '../engine/people/service.ts';
+import { PeopleEdits } from '../engine/people/edits.ts';
+import { plausible, withSimilarity } from '../engine/people/similarity.ts';
+import { CLUSTER_DEFAULTS, ENGINE_DEFAULTS, PEOPLE_DEFAULTS } from '../../shared/settings.ts';
+import os from 'node:os';
+import { listDirectories } from './folders.ts';
 import { backfillTakenAt } from '../engine/library/indexer/taken-at.ts';
 import { doctorReport } from './doctor.ts';
 import { machineMaxWorkers } from '../engine/face/engine-holder.ts';
@@ -105,9 +110,11 @@ export function createAppApi(options: AppApiOptions): AppApi {
     },
   });
 
+  /** Distances with their calibrated probability and word. */
+  const described = (suggestions: { personId: number; name: string | null; distance: number }[]): Suggestion[] => withSimilarity(suggestions, modelId());
   const whoIs = async (embedding: Float32Array, faceModel: string): Promise<Suggestion[]> => {
     if (faceModel !== modelId()) throw new ApiError('CONFLICT', `the library is indexed with ${modelId()}, this face with ${faceModel}`);
-    return (await people()).whoIs(embedding);
+    return described((await people()).whoIs(embedding));
   };
   const verify = new VerifyService(catalog, engine, whoIs);
   const faceMap = new FaceMapService(catalog, cacheDir, events);
@@ -129,9 +136,9 @@ export function createAppApi(options: AppApiOptions): AppApi {
     return p;
   };
   const ok = { ok: true as const };
-  /** A user decision: applied by the people service, then every view is told. */
-  const decide = async <T>(reason: string, fn: (service: PeopleService) => T): Promise<T> => {
-    const out = fn(await people());
+  /** A user decision: applied through the people service (logged in plain words), then every view is told. */
+  const decide = async <T>(reason: string, fn: (edits: PeopleEdits) => T): Promise<T> => {
+    const out = fn(new PeopleEdits(catalog, await people()));
     peopleChanged(reason);
     return out;
   };
@@ -146,6 +153,11 @@ export function createAppApi(options: AppApiOptions): AppApi {
     }),
     'app.doctor': async () => doctorReport(await engine.get(), catalog),
     'settings.get': () => settingsStore.get(),
+    'settings.defaults': () => ({
+      threshold: CLUSTER_DEFAULTS[modelId()]?.threshold ?? null,
+      minFaces: PEOPLE_DEFAULTS.minFaces,
+      workers: Math.max(1, options.engine?.workers || ENGINE_DEFAULTS.workers || os.availableParallelism()),
+    }),
     'settings.set': async (change) => {
       const engineKeys: (keyof Settings)[] = ['detector', 'embedder', 'workers'];
       const current = settingsStore.get();
@@ -176,6 +188,15 @@ export function createAppApi(options: AppApiOptions): AppApi {
       if (!host.chooseFolder) throw new ApiError('UNAVAILABLE', 'no folder dialog in web mode: type the folder path');
       return { path: await host.chooseFolder() };
     },
+    'library.browse': ({ path: folder }) => listDirectories(folder),
+    'library.removeFolder': ({ folderId }) => {
+      if (library.running) throw new ApiError('CONFLICT', 'a folder can be removed when no index run is in progress');
+      if (!catalog.roots.all().some((r) => r.id === folderId)) throw new ApiError('NOT_FOUND', `folder ${folderId} is not in the library`);
+      const photos = catalog.removeRoot(folderId);
+      events.emit('library.changed', { reason: 'folder removed' });
+      peopleChanged('folder removed');
+      return { photos, status: library.status() };
+    },
     'library.rescan': () => library.rescan(),
     'library.pause': () => library.pause(),
     'library.resume': () => library.resume(),
@@ -184,16 +205,36 @@ export function createAppApi(options: AppApiOptions): AppApi {
 
     'people.list': async ({ includeHidden, search }) => ({ people: (await people()).listPeople({ includeHidden, search }) }),
     'people.faces': async ({ personId, offset, limit }) => ({ person: await person(personId), ...(await people()).personFaces(personId, { offset, limit }) }),
-    'people.unassigned': async ({ offset, limit }) => (await people()).unassigned({ offset, limit }),
-    'people.rename': ({ personId, name }) => decide('rename', (p) => (p.rename(personId, name), ok)),
-    'people.merge': ({ personIds, into }) => decide('merge', (p) => ({ personId: p.merge(personIds, into) })),
-    'people.moveFaces': ({ faceIds, toPersonId }) => decide('move', (p) => ({ personId: p.moveFaces(faceIds, toPersonId) })),
-    'people.reject': ({ faceIds, personId }) => decide('reject', (p) => (p.rejectFaces(faceIds, personId), ok)),
-    'people.confirm': ({ faceIds, personId }) => decide('confirm', (p) => (p.confirmFaces(faceIds, personId), ok)),
-    'people.setHidden': ({ personId, hidden }) => decide('hidden', (p) => (p.setHidden(personId, hidden), ok)),
-    'people.setCover': ({ personId, faceId }) => decide('cover', (p) => (p.setCover(personId, faceId), ok)),
-    'people.undo': () => decide('undo', (p) => ({ undone: p.undo()?.undone ?? null })),
-    'people.suggestMerges': async ({ personId }) => ({ suggestions: (await people()).suggestMerges(personId) }),
+    'people.unassigned': async ({ offset, limit }) => {
+      const r = (await people()).unassigned({ offset, limit });
+      // Only people plausibly the same are offered: a stranger is offered nobody.
+      return { total: r.total, faces: r.faces.map((f) => ({ ...f, suggestions: plausible(described(f.suggestions)) })) };
+    },
+    'people.rename': ({ personId, name }) => decide('rename', (p) => ({ ...ok, ...p.rename(personId, name) })),
+    'people.merge': ({ personIds, into }) => decide('merge', (p) => {
+      const r = p.merge(personIds, into);
+      return { personId: r.personId!, summary: r.summary };
+    }),
+    'people.moveFaces': ({ faceIds, toPersonId }) => decide('move', (p) => {
+      const r = p.moveFaces(faceIds, toPersonId);
+      return { personId: r.personId!, summary: r.summary };
+    }),
+    'people.reject': ({ faceIds, personId }) => decide('reject', (p) => ({ ...ok, ...p.reject(faceIds, personId) })),
+    'people.confirm': ({ faceIds, personId }) => decide('confirm', (p) => ({ ...ok, ...p.confirm(faceIds, personId) })),
+    'people.setHidden': ({ personId, hidden }) => decide('hidden', (p) => ({ ...ok, ...p.setHidden(personId, hidden) })),
+    'people.setCover': ({ personId, faceId }) => decide('cover', (p) => ({ ...ok, ...p.setCover(personId, faceId) })),
+    'people.ignore': ({ faceIds }) => decide('ignore', (p) => ({ ...ok, ...p.ignore(faceIds) })),
+    'people.unignore': ({ faceIds }) => decide('unignore', (p) => ({ ...ok, ...p.unignore(faceIds) })),
+    'people.ignored': async ({ offset, limit }) => {
+      const r = new PeopleEdits(catalog, await people()).ignoredFaces({ offset, limit });
+      return { total: r.total, faces: r.faces.map((f) => ({ ...f, personId: null, source: null })) };
+    },
+    'people.undo': () => decide('undo', (p) => {
+      const r = p.undo();
+      return { undone: r?.undone ?? null, summary: r?.summary ?? null };
+    }),
+    'people.history': async ({ limit }) => ({ edits: new PeopleEdits(catalog, await people()).history(limit) }),
+    'people.suggestMerges': async ({ personId }) => ({ suggestions: described((await people()).suggestMerges(personId)) }),
     'people.recluster': async () => {
       const r = await peopleJob({ job: 'recluster' });
       return { people: r.people ?? catalog.people.all().length, assigned: r.assigned, unassigned: r.unassigned };

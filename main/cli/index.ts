@@ -4,6 +4,8 @@ import { registerEngineCommands, registerEvalVerify } from './commands/engine.ts
 import { registerServe } from './commands/serve.ts';
 import { registerLibraryCommands } from './commands/library.ts';
 import { registerPeopleCommands } from './commands/people.ts';
+import { registerPeopleEditCommands } from './commands/people-edits.ts';
+import { registerSettingsCommands } from './commands/settings.ts';
 import { registerPhotosCommand } from './commands/photos.ts';
 import { registerTrainCommands } from './commands/train.ts';
 import { registerMapCommands } from './commands/map.ts';
@@ -25,6 +27,8 @@ registerLibraryCommands(program);
 const evalCmd = program.command('eval').description('measure accuracy on labelled photos (see --help of each)');
 registerEvalVerify(evalCmd);
 registerPeopleCommands(program, evalCmd);
+registerPeopleEditCommands(program);
+registerSettingsCommands(program);
 registerPhotosCommand(program);
 registerTrainCommands(program, evalCmd);
 registerMapCommands(program, evalCmd);

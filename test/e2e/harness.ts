@@ -4,7 +4,10 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { createAppApi, type AppApi } from '../../main/api/app-api.ts';
+import { startWebServer, type WebServer } from '../../main/server/web-server.ts';
+import { dispatch } from '../../shared/rpc.ts';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const rendererDir = path.join(repoRoot, 'dist', 'renderer');
@@ -55,4 +58,41 @@ export function unnamedControls(page: Page): Promise<string[]> {
     }
     return out;
   });
+}
+
+/** The app in web mode over a catalog file, with one chromium page on it: what a browser test drives. */
+export interface WebApp {
+  api: AppApi;
+  server: WebServer;
+  browser: Browser;
+  page: Page;
+  /** Console errors and page errors seen so far. */
+  problems: string[];
+  /** The API's own answer, to check what the UI shows against the truth. */
+  truth: (method: string, params?: unknown) => Promise<any>;
+  close: () => Promise<void>;
+}
+
+export async function startWebApp(dbFile: string): Promise<WebApp> {
+  ensureRendererBuilt();
+  const api = createAppApi({ dbFile, host: { mode: 'web', version: 'test' } });
+  const server = await startWebServer({ api, rendererDir });
+  const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+  const problems: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+  page.on('pageerror', (e) => problems.push(e.message));
+  return {
+    api, server, browser, page, problems,
+    truth: async (method, params = {}) => {
+      const r = await dispatch(api.handlers, method, params);
+      if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
+      return r.result;
+    },
+    close: async () => {
+      await browser.close();
+      await server.close();
+      await api.close();
+    },
+  };
 }

@@ -111,7 +111,8 @@ describe.skipIf(skip)('web mode in chromium', () => {
     expect(few.length).toBeGreaterThanOrEqual(1); // Tom Jones has two photos in the app library
     const cards = page.getByRole('list', { name: 'People', exact: true }).getByRole('listitem');
     await expect.poll(() => cards.count()).toBe(known.length);
-    await expect(cards.first().textContent()).resolves.toMatch(new RegExp(`Unnamed\\s*${known[0].faceCount} faces`));
+    await expect(cards.first().textContent()).resolves.toMatch(new RegExp(`Add a name\\s*${known[0].faceCount} faces`));
+    await expect(cards.first().getByRole('button', { name: 'Rename Unnamed' }).count()).resolves.toBe(1);
     await expect(cards.first().locator('img').evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0)).resolves.toBe(true);
     // Largest first: the face counts shown never grow down the list.
     const counts = (await cards.allTextContents()).map((t) => Number(/(\d+) faces?/.exec(t)?.[1]));
@@ -144,6 +145,7 @@ describe.skipIf(skip)('web mode in chromium', () => {
     await page.getByLabel('Select Alice Example').check();
     await page.getByLabel('Select Unnamed').first().check();
     await page.getByRole('button', { name: 'Merge selected (2)' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: 'Merge', exact: true }).click();
     await expect.poll(async () => (await truth('people.list')).people.length).toBe(before.length - 1);
     const alice = (await truth('people.list')).people.find((p: any) => p.name === 'Alice Example');
     expect(alice.faceCount).toBe(first.faceCount + second.faceCount);
@@ -166,7 +168,7 @@ describe.skipIf(skip)('web mode in chromium', () => {
     expect((await truth('people.faces', { personId: alice.id })).total).toBe(alice.faceCount - 1);
     await screenshot(page, 'person-after-reject');
 
-    await page.getByRole('button', { name: 'Undo' }).click();
+    await page.getByRole('banner').getByRole('button', { name: 'Undo' }).click();
     await expect.poll(() => faces.count()).toBe(alice.faceCount);
     await page.reload();
     await page.getByRole('heading', { name: 'Alice Example' }).waitFor();

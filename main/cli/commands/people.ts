@@ -38,7 +38,7 @@ export function registerPeopleCommands(program: Command, evalCmd: Command): void
         // A --threshold / --min-faces flag wins for this run; otherwise what the library's settings saved.
         const people = await lib.people(peopleOptions(o));
         const r = people.recluster();
-        if (o.json) return printJson({ ...r, threshold: people.threshold, pairThreshold: people.pairThreshold, modelId: people.modelId });
+        if (o.json) return printJson({ ...r, threshold: people.threshold, pairThreshold: people.pairThreshold, minFaces: people.minFaces, modelId: people.modelId });
         console.log(`${r.people} people; ${r.assigned} face(s) grouped automatically, ${r.unassigned} unassigned (threshold ${people.threshold}, ${people.modelId})`);
       } finally {
         await lib.close();

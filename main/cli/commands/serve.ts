@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { defaultCacheDir, defaultCatalogPath } from '../../engine/library/catalog/location.ts';
 import { CliError } from '../output.ts';
@@ -17,7 +17,8 @@ export function registerServe(program: Command): void {
     .option('--cache <dir>', 'thumbnail and map cache folder (default: beside the catalog)')
     .option('--port <n>', 'port to listen on (default: any free port)')
     .option('--workers <n>', 'inference worker threads (default: the setting, else one per core)')
-    .action(async (o: { db?: string; cache?: string; port?: string; workers?: string }) => {
+    .option('--open', 'open the address in the default browser, where this machine has one')
+    .action(async (o: { db?: string; cache?: string; port?: string; workers?: string; open?: boolean }) => {
       const rendererDir = path.join(repoRoot, 'dist', 'renderer');
       if (!existsSync(path.join(rendererDir, 'index.html'))) buildRenderer(rendererDir);
       const port = o.port === undefined ? 0 : Number(o.port);
@@ -36,6 +37,7 @@ export function registerServe(program: Command): void {
       console.log(`catalog: ${dbFile}`);
       console.log('Open this address in a browser on this machine (it carries the access token; Ctrl+C stops):');
       console.log(server.url);
+      if (o.open) openBrowser(server.url);
       await new Promise<void>((resolve) => {
         const stop = (): void => resolve();
         process.once('SIGINT', stop);
@@ -54,4 +56,12 @@ function buildRenderer(rendererDir: string): void {
   process.stderr.write('building the UI once (dist/renderer)...\n');
   const r = spawnSync(process.execPath, [vite, 'build', '--config', path.join(repoRoot, 'renderer', 'vite.config.ts'), '--logLevel', 'warn'], { cwd: repoRoot, stdio: ['ignore', 'inherit', 'inherit'] });
   if (r.status !== 0 || !existsSync(path.join(rendererDir, 'index.html'))) throw new CliError('building the renderer failed: run `npm run build:renderer` to see why');
+}
+
+/** Opens a URL in the desktop's default browser (open, start, xdg-open); says so where there is none. */
+function openBrowser(url: string): void {
+  const [command, args] = process.platform === 'darwin' ? ['open', [url]] : process.platform === 'win32' ? ['cmd', ['/c', 'start', '""', url]] : ['xdg-open', [url]];
+  const child = spawn(command, args, { stdio: 'ignore', detached: true });
+  child.on('error', () => console.log('(no browser to open here: open the address above in a browser on this machine)'));
+  child.unref();
 }

@@ -7,12 +7,15 @@ import type { PeopleContext } from './context.ts';
 import { PeopleError } from './types.ts';
 
 /** The state a decision replaced: enough to put it back. */
-interface Snapshot {
+export interface Snapshot {
   assignments: [faceId: number, personId: number | null, source: 'auto' | 'user' | null][];
   people: { id: number; name: string | null; hidden: boolean; coverFaceId: number | null; createdAt: number; existed: boolean }[];
   constraintIds: number[];
   /** Reject constraints re-pointed from a merged-away person to the survivor: [constraint id, old person]. */
   movedRejects?: [number, number][];
+  /** Faces the decision ignored (undo un-ignores them) or un-ignored (undo ignores them again). */
+  ignored?: number[];
+  unignored?: number[];
 }
 
 export class PeopleDecisions {
@@ -192,6 +195,8 @@ export class PeopleDecisions {
       }
       for (const id of snap.constraintIds) this.catalog.people.removeConstraint(id);
       for (const [id, personId] of snap.movedRejects ?? []) this.catalog.people.setRejectionPerson(id, personId);
+      this.catalog.ignored.remove(snap.ignored ?? []);
+      this.catalog.ignored.add(snap.unignored ?? []);
       for (const [faceId, personId, source] of snap.assignments) {
         if (!this.catalog.faces.get(faceId)) continue;
         if (personId === null || !this.catalog.people.get(personId)) this.catalog.people.unassign(faceId);

@@ -19,12 +19,13 @@ export class PeopleGrouping {
   private freeFaces(only?: number[]): Face[] {
     const { catalog, modelId } = this.ctx;
     const assigned = catalog.people.assignedFaceIds();
+    const ignored = catalog.ignored.ids();
     const live = catalog.photos.liveIds();
     const faces = only
       ? only.map((id) => catalog.faces.get(id)).filter((f): f is Face => !!f && f.modelId === modelId && live.has(f.photoId))
       : catalog.faces.live(modelId);
     return faces
-      .filter((f) => !assigned.has(f.id) && f.score >= PEOPLE_DEFAULTS.minClusterScore && f.quality.size >= PEOPLE_DEFAULTS.minClusterFaceSize)
+      .filter((f) => !assigned.has(f.id) && !ignored.has(f.id) && f.score >= PEOPLE_DEFAULTS.minClusterScore && f.quality.size >= PEOPLE_DEFAULTS.minClusterFaceSize)
       .map((f) => this.ctx.projectedFace(f));
   }
 
@@ -123,7 +124,9 @@ export class PeopleGrouping {
       for (const i of rows) { const old = reuse.get(faces[i].id); if (old !== undefined) votes.set(old, (votes.get(old) ?? 0) + 1); }
       // ...unless a member was rejected from that person by the user.
       const rejects = new Set(rows.flatMap((i) => catalog.people.constraintsOfFace(faces[i].id).filter((c) => c.kind === 'reject').map((c) => c.personId)));
-      const best = [...votes].filter(([p]) => !rejects.has(p)).sort((a, b) => b[1] - a[1])[0]?.[0];
+      // ...and only when that person is empty now: a person that kept faces (the user's) is no automatic
+      // group to revive, and joining it is joinExisting's decision, by distance.
+      const best = [...votes].filter(([p]) => !rejects.has(p) && !catalog.people.assignmentsOf(p).length).sort((a, b) => b[1] - a[1])[0]?.[0];
       const personId = best !== undefined && catalog.people.get(best) ? best : catalog.people.create().id;
       if (best !== undefined) reuse.forEach((p, f) => p === best && reuse.delete(f));
       for (const i of rows) catalog.people.assign(faces[i].id, personId, 'auto');

@@ -35,3 +35,17 @@ function hslToRgb(h: number, s: number, l: number): [number, number, number] {
   };
   return [f(0), f(8), f(4)];
 }
+
+/** A probability as a whole percentage that never claims certainty: ">99%", "<1%". */
+const chance = (p: number): string => (p >= 0.995 ? '>99%' : p < 0.005 ? '<1%' : `${Math.round(p * 100)}%`);
+
+/** A suggestion's calibrated chance in words, for a label: "Very likely (96%)". */
+export function likelihoodText(s: { likelihood: string; probability: number }): string {
+  return `${s.likelihood[0].toUpperCase()}${s.likelihood.slice(1)} (${chance(s.probability)})`;
+}
+
+/** The hover explanation of a likelihood, with the raw distance as the advanced detail. */
+export function likelihoodHint(s: { probability: number; distance: number }): string {
+  return `${chance(s.probability)} chance it is the same person, calibrated on labelled pairs of faces. `
+    + `Very likely: 90% or more; possible: 50–90%; unlikely: below 50%. Advanced: L2 distance ${s.distance.toFixed(3)}.`;
+}

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { AdapterStore } from './adapters.ts';
 import { DecisionStore } from './decisions.ts';
 import { FaceStore } from './faces.ts';
+import { IgnoredFaces } from './ignored-faces.ts';
 import { defaultCatalogPath } from './location.ts';
 import { PeopleStore } from './people.ts';
 import { PhotoIndex } from './photo-index.ts';
@@ -27,6 +28,8 @@ export class Catalog {
   readonly decisions: DecisionStore;
   readonly adapters: AdapterStore;
   readonly settings: SettingsTable;
+  /** Faces the user set aside ("Ignore face"). */
+  readonly ignored: IgnoredFaces;
   /** Photos as lists: by person, people together, folder; their date groups. */
   readonly photoIndex: PhotoIndex;
   readonly #db: Database.Database;
@@ -46,6 +49,22 @@ export class Catalog {
     this.adapters = new AdapterStore(db, tx);
     this.settings = new SettingsTable(db);
     this.photoIndex = new PhotoIndex(db);
+    this.ignored = new IgnoredFaces(db);
+  }
+
+  /**
+   * Takes a folder out of the library: its photos are retired (their faces leave people, remembered so that
+   * adding the folder again brings the names back), failed files are forgotten, and the folder row goes.
+   * Nothing on disk is touched. Returns how many photos were retired.
+   */
+  removeRoot(rootId: number): number {
+    return this.transaction(() => {
+      const live = this.photos.liveIdsOfRoot(rootId);
+      for (const id of live) this.photos.retire(id);
+      this.photos.forgetFailedOfRoot(rootId);
+      this.roots.remove(rootId);
+      return live.length;
+    });
   }
 
   close(): void {

@@ -23,6 +23,11 @@ export class DecisionStore {
     return this.list<P>({ limit: 1 })[0];
   }
 
+  /** Stores the plain-words line of a decision ("Moved 1 face to Penny") with it, for the undo history. */
+  describe(decisionId: number, summary: string): void {
+    this.db.prepare(`UPDATE decisions SET payload = json_set(payload, '$.summary', ?) WHERE id = ?`).run(summary, decisionId);
+  }
+
   markUndone(decisionId: number): void {
     const r = this.db.prepare('UPDATE decisions SET undone_at = ? WHERE id = ? AND undone_at IS NULL').run(now(), decisionId);
     if (r.changes !== 1) throw new Error(`decision ${decisionId} does not exist or is already undone`);

@@ -121,7 +121,8 @@ export class PeopleStore {
 
   /** A page of faces of one model in analysed photos, of one person or of nobody, by face id. */
   facePage(modelId: string, of: { personId: number } | 'unassigned', page: { offset?: number; limit?: number }): { total: number; faces: FaceRow[] } {
-    const where = of === 'unassigned' ? 'a.face_id IS NULL' : 'a.person_id = ?';
+    // Ignored faces ("Ignore face") have no person and are not waiting for one.
+    const where = of === 'unassigned' ? 'a.face_id IS NULL AND f.id NOT IN (SELECT face_id FROM ignored_faces)' : 'a.person_id = ?';
     const params = of === 'unassigned' ? [] : [of.personId];
     const base = `FROM faces f JOIN photos p ON p.id = f.photo_id AND p.status = 'ok' LEFT JOIN assignments a ON a.face_id = f.id
                   WHERE f.model_id = ? AND ${where}`;

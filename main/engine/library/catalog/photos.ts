@@ -163,6 +163,16 @@ export class PhotoStore {
     this.db.prepare('UPDATE photos SET root_id = ?, path = ?, size = ?, mtime_ms = ? WHERE id = ?').run(file.rootId, file.path, file.size, file.mtimeMs, photoId);
   }
 
+
+  /** Analysed and duplicate photos of a root (what removing the folder retires). */
+  liveIdsOfRoot(rootId: number): number[] {
+    return (this.db.prepare("SELECT id FROM photos WHERE root_id = ? AND status IN ('ok', 'duplicate')").all(rootId) as { id: number }[]).map((r) => r.id);
+  }
+
+  /** Failed files of a root are forgotten with it (nothing of theirs is worth keeping). */
+  forgetFailedOfRoot(rootId: number): void {
+    this.db.prepare("DELETE FROM photos WHERE root_id = ? AND status = 'failed'").run(rootId);
+  }
   /** The file is gone: the photo's faces leave their people (remembered, for a revival) and nothing else changes. */
   retire(photoId: number): void {
     this.tx(() => {

@@ -25,6 +25,10 @@ export class RootStore {
     return (this.db.prepare('SELECT * FROM roots ORDER BY id').all() as Row[]).map(toRoot);
   }
 
+  remove(rootId: number): void {
+    this.db.prepare('DELETE FROM roots WHERE id = ?').run(rootId);
+  }
+
   markScanned(rootId: number, at: number = now()): void {
     this.db.prepare('UPDATE roots SET last_scan_at = ? WHERE id = ?').run(at, rootId);
   }

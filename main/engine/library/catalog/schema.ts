@@ -195,6 +195,14 @@ export const MIGRATIONS: readonly string[] = [
 
   INSERT OR REPLACE INTO settings (key, value) VALUES ('upgrade.takenAtBackfill', 'true');
   `,
+  // 3: ignored faces.
+  `
+  -- "Ignore face" (a stranger, not a face): kept, but out of unassigned, suggestions and clustering.
+  CREATE TABLE ignored_faces (
+    face_id INTEGER PRIMARY KEY REFERENCES faces(id) ON DELETE CASCADE,
+    created_at INTEGER NOT NULL
+  );
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
