@@ -16,9 +16,9 @@ import os from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { clusterFaces, DEFAULT_CLUSTERER, DEFAULT_THRESHOLD, isClustererName, PersonIndex, personCentroids } from '../main/engine/cluster/index.ts';
 import { clusteringScores } from '../main/engine/cluster/metrics.ts';
-import { exactNeighbours, approximateNeighbours } from '../main/engine/cluster/knn.ts';
-import { EXACT_KNN_MAX_FACES } from '../main/engine/cluster/constants.ts';
-import { libraryLikeFaces, syntheticFaces } from '../test/cluster/synthetic.ts';
+import { exactNeighbours, hnswNeighbours } from '../main/engine/math/neighbours.ts';
+import { CLUSTER_NEIGHBOURS, EXACT_KNN_MAX_FACES } from '../main/engine/cluster/constants.ts';
+import { libraryLikeFaces, syntheticFaces } from '../main/engine/math/synthetic.ts';
 import { CLUSTER_DEFAULTS } from '../shared/settings.ts';
 
 const DIM = 192;
@@ -167,7 +167,7 @@ function knnCrossover(): Record<string, unknown> {
     const exact = exactNeighbours(data.vectors, n, DIM, 10, threshold);
     const exactSeconds = (performance.now() - wall) / 1000;
     wall = performance.now();
-    const ann = approximateNeighbours(data.vectors, n, DIM, 10, threshold, { seed, searchAll: true });
+    const ann = hnswNeighbours(data.vectors, n, DIM, 10, CLUSTER_NEIGHBOURS.hnsw, { radius: threshold, seed, searchAll: true });
     const hnswSeconds = (performance.now() - wall) / 1000;
     let found = 0;
     let total = 0;

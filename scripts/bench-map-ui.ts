@@ -23,7 +23,7 @@ import { chromium } from 'playwright-core';
 import { createAppApi } from '../main/api/app-api.ts';
 import { Catalog } from '../main/engine/library/catalog/catalog.ts';
 import type { FivePoints } from '../main/engine/face/types.ts';
-import { syntheticFaces } from '../main/engine/map/synthetic-faces.ts';
+import { syntheticFaces } from '../main/engine/math/synthetic.ts';
 import { seededRandom } from '../main/engine/math/random.ts';
 import { startWebServer } from '../main/server/web-server.ts';
 import { dispatch } from '../shared/rpc.ts';
@@ -72,8 +72,7 @@ async function devPhotos(): Promise<{ path: string; width: number; height: numbe
 async function buildCatalog(dbFile: string): Promise<{ people: number; insertSeconds: number }> {
   const started = performance.now();
   const photos = await devPhotos();
-  const identities = Math.max(1, Math.round(N / FACES_PER_IDENTITY));
-  const faces = syntheticFaces({ faceCount: N, identityCount: identities, dim: DIM, spread: 1.5, seed: 42 });
+  const faces = syntheticFaces({ n: N, sizes: FACES_PER_IDENTITY, dim: DIM, noise: 1.5 ** 2, sharedDirection: 0, seed: 42 });
   const rand = seededRandom(7);
   const catalog = new Catalog(dbFile);
   const faceIdsOf = new Map<number, number[]>();
@@ -98,7 +97,7 @@ async function buildCatalog(dbFile: string): Promise<{ people: number; insertSec
         },
       );
       rows.forEach((row, k) => {
-        const identity = faces.identities[row];
+        const identity = faces.identity[row];
         faceIdsOf.set(identity, [...(faceIdsOf.get(identity) ?? []), faceIds[k]]);
       });
     }

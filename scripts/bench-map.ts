@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { MAX_FIT } from '../main/engine/map/constants.ts';
 import { neighbourIdentity } from '../main/engine/map/faithfulness.ts';
 import { fitSize, placementFor, projectInWorker, type Placement, type ProjectionMethod } from '../main/engine/map/projector.ts';
-import { syntheticFaces } from '../main/engine/map/synthetic-faces.ts';
+import { syntheticFaces } from '../main/engine/math/synthetic.ts';
 
 const DIM = 192;
 /** Faces per synthetic identity: above neighbourIdentity's k = 10, so a perfect map can score 1. */
@@ -36,7 +36,7 @@ function argument(name: string): string | undefined {
 }
 
 function library(size: number) {
-  return syntheticFaces({ faceCount: size, identityCount: Math.max(1, Math.round(size / FACES_PER_IDENTITY)), dim: DIM, spread: SPREAD, seed: 42 });
+  return syntheticFaces({ n: size, sizes: FACES_PER_IDENTITY, dim: DIM, noise: SPREAD ** 2, sharedDirection: 0, seed: 42 });
 }
 
 function identityOptions(size: number) {
@@ -55,7 +55,7 @@ async function runCase(size: number, method: ProjectionMethod, placement: Placem
     method,
     seed: 1,
     maxFit,
-    groups: faces.identities,
+    groups: faces.identity,
     umapPlacement: placement,
   });
   const seconds = (performance.now() - started) / 1000;
@@ -69,7 +69,7 @@ async function runCase(size: number, method: ProjectionMethod, placement: Placem
     fitted,
     seconds: Number(seconds.toFixed(2)),
     peakRssMB: Math.round(peak / 2 ** 20),
-    neighbourIdentity: Number(neighbourIdentity(map, 2, faces.identities, 10, identityOptions(size)).toFixed(4)),
+    neighbourIdentity: Number(neighbourIdentity(map, 2, faces.identity, 10, identityOptions(size)).toFixed(4)),
   };
   console.log(JSON.stringify(result));
 }
@@ -100,7 +100,7 @@ async function main(): Promise<void> {
   const original: Record<string, number> = {};
   for (const size of sizes) {
     const faces = library(size);
-    original[size] = Number(neighbourIdentity(faces.vectors, DIM, faces.identities, 10, identityOptions(size)).toFixed(4));
+    original[size] = Number(neighbourIdentity(faces.vectors, DIM, faces.identity, 10, identityOptions(size)).toFixed(4));
     console.log(`${size} faces: neighbourIdentity in the ${DIM}-d space ${original[size]}`);
     for (const method of methods) {
       // A sampled UMAP map runs with both placements, the default first, so the two can be compared.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PersonIndex, personCentroids } from '../../main/engine/cluster/assign.ts';
-import { syntheticFaces } from './synthetic.ts';
+import { syntheticFaces } from '../../main/engine/math/synthetic.ts';
 
 const threshold = 1.0;
 // 40 identities x 8 faces: the first 6 of each known person form the library, the last 2 are new faces.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { clusterers, clusterFaces, ConstraintConflictError, type ClusterInput } from '../../main/engine/cluster/index.ts';
 import { bcubedScores } from '../../main/engine/cluster/metrics.ts';
 import { createRng } from '../../main/engine/math/random.ts';
-import { syntheticFaces } from './synthetic.ts';
+import { syntheticFaces } from '../../main/engine/math/synthetic.ts';
 
 const threshold = 1.0;
 // 20 identities x 8 faces: same-identity distances 0.63-0.87, different about 1.3-1.4.

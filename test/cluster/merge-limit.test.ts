@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { averageLinkage, mergeByAverageLinkage } from '../../main/engine/cluster/average-linkage.ts';
 import { prepareConstraints } from '../../main/engine/cluster/constraints.ts';
 import { buildFaceGraph } from '../../main/engine/cluster/graph.ts';
-import { exactNeighbours } from '../../main/engine/cluster/knn.ts';
+import { exactNeighbours } from '../../main/engine/math/neighbours.ts';
 import { finishLabels } from '../../main/engine/cluster/labels.ts';
 import { distanceToGroup, sizeAwareLimit } from '../../main/engine/cluster/merge-limit.ts';
 import { naiveAverageLinkage } from './naive-linkage.ts';
-import { syntheticFaces } from './synthetic.ts';
+import { syntheticFaces } from '../../main/engine/math/synthetic.ts';
 
 const DIM = 48;
 

@@ -1,7 +1,7 @@
 // Textbook agglomeration, O(n^3), as the oracle for the graph-based average linkage.
 import { finishLabels } from '../../main/engine/cluster/labels.ts';
 import type { MergeLimit } from '../../main/engine/cluster/merge-limit.ts';
-import type { SyntheticFaces } from './synthetic.ts';
+import type { SyntheticFaces } from '../../main/engine/math/synthetic.ts';
 
 /**
  * Always merges the closest pair of clusters by root-mean-square pair distance, while it is within the

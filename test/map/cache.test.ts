@@ -5,9 +5,9 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getOrCompute, mapCacheKey, mapFamilyKey, type MapCacheKeyParts } from '../../main/engine/map/cache.ts';
 import { project } from '../../main/engine/map/projector.ts';
-import { syntheticFaces } from '../../main/engine/map/synthetic-faces.ts';
+import { syntheticFaces } from '../../main/engine/math/synthetic.ts';
 
-const faces = syntheticFaces({ faceCount: 120, identityCount: 6, spread: 1.2, seed: 5 });
+const faces = syntheticFaces({ n: 120, sizes: 20, noise: 1.2 ** 2, sharedDirection: 0, seed: 5 });
 const faceIds = Array.from({ length: faces.n }, (_, i) => 1000 + 3 * i);
 let cacheDir = '';
 

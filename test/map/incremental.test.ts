@@ -8,12 +8,12 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { Catalog } from '../../main/engine/library/catalog/catalog.ts';
 import { libraryMap } from '../../main/engine/map/library-map.ts';
 import { INCREMENTAL_MAX_NEW_SHARE } from '../../main/engine/map/incremental.ts';
-import { syntheticFaces } from '../../main/engine/map/synthetic-faces.ts';
+import { syntheticFaces } from '../../main/engine/math/synthetic.ts';
 
 const MODEL = 'mobilefacenet-192';
 const IDENTITIES = 8;
 // 50 faces an identity; 320 are mapped first, the rest arrive later.
-const faces = syntheticFaces({ faceCount: 400, identityCount: IDENTITIES, dim: 192, spread: 1.0, seed: 11 });
+const faces = syntheticFaces({ n: 400, sizes: 400 / IDENTITIES, dim: 192, noise: 1.0 ** 2, sharedDirection: 0, seed: 11 });
 const dir = mkdtempSync(path.join(os.tmpdir(), 'face-atlas-incremental-'));
 const catalog = new Catalog(path.join(dir, 'catalog.db'));
 const cacheDir = path.join(dir, 'cache');
@@ -29,7 +29,7 @@ function insertFace(name: string, row: number): void {
       embedding: faces.vectors.slice(row * faces.dim, (row + 1) * faces.dim), modelId: MODEL, quality: { size: 100, sharpness: 100, frontal: 1 },
     }] },
   );
-  identityOfFace.set(faceIds[0], faces.identities[row]);
+  identityOfFace.set(faceIds[0], faces.identity[row]);
 }
 
 function insert(rows: number[]): void {

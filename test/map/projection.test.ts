@@ -3,10 +3,10 @@ import { describe, expect, it } from 'vitest';
 import { MAP_EXTENT } from '../../main/engine/map/constants.ts';
 import { neighbourIdentity } from '../../main/engine/map/faithfulness.ts';
 import { project, type ProjectionMethod } from '../../main/engine/map/projector.ts';
-import { syntheticFaces } from '../../main/engine/map/synthetic-faces.ts';
+import { syntheticFaces } from '../../main/engine/math/synthetic.ts';
 
 // 12 identities x 25 faces; spread 1.2 gives same-identity cosine ~0.4 against ~0 between identities.
-const faces = syntheticFaces({ faceCount: 300, identityCount: 12, spread: 1.2, seed: 7 });
+const faces = syntheticFaces({ n: 300, sizes: 25, noise: 1.2 ** 2, sharedDirection: 0, seed: 7 });
 /** A face's 10 nearest neighbours on the map should nearly all be the same person (24 candidates each). */
 const SEPARATION_BAR = 0.9;
 
@@ -24,8 +24,8 @@ describe.each<ProjectionMethod>(['umap', 'tsne'])('project with %s', (method) =>
 
   it('keeps well-separated identities in separate groups', async () => {
     const map = await project(faces.vectors, faces.n, faces.dim, { method, seed: 3 });
-    const original = neighbourIdentity(faces.vectors, faces.dim, faces.identities);
-    const mapped = neighbourIdentity(map, 2, faces.identities);
+    const original = neighbourIdentity(faces.vectors, faces.dim, faces.identity);
+    const mapped = neighbourIdentity(map, 2, faces.identity);
     console.log(`${method}: neighbourIdentity original ${original.toFixed(3)}, map ${mapped.toFixed(3)}`);
     expect(original).toBeGreaterThanOrEqual(SEPARATION_BAR);
     expect(mapped).toBeGreaterThanOrEqual(SEPARATION_BAR);

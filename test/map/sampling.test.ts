@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { placeByNeighbours } from '../../main/engine/map/placement.ts';
 import { project, type Placement, type ProjectionMethod } from '../../main/engine/map/projector.ts';
 import { fitSample } from '../../main/engine/map/sample.ts';
-import { syntheticFaces } from '../../main/engine/map/synthetic-faces.ts';
+import { syntheticFaces } from '../../main/engine/math/synthetic.ts';
 
 describe('fitSample', () => {
   it('takes one face per group, the other places in proportion, and exactly the requested size', () => {
@@ -84,18 +84,18 @@ describe.each<[ProjectionMethod, Placement]>([
 ])('sample + placement with %s (%s)', (method, placement) => {
   it('places faces left out of the fit beside their own identity', async () => {
     const identityCount = 15;
-    const faces = syntheticFaces({ faceCount: 450, identityCount, spread: 1.2, seed: 13 });
+    const faces = syntheticFaces({ n: 450, sizes: 450 / identityCount, noise: 1.2 ** 2, sharedDirection: 0, seed: 13 });
     const maxFit = 180;
     const map = await project(faces.vectors, faces.n, faces.dim, {
       method,
       seed: 8,
       maxFit,
-      groups: faces.identities,
+      groups: faces.identity,
       umapPlacement: placement,
     });
-    const { rest } = fitSample(faces.n, maxFit, 8, faces.identities);
+    const { rest } = fitSample(faces.n, maxFit, 8, faces.identity);
     expect(rest.length).toBe(faces.n - maxFit);
-    const rate = ownCentroidRate(map, faces.identities, identityCount, Array.from(rest));
+    const rate = ownCentroidRate(map, faces.identity, identityCount, Array.from(rest));
     console.log(`${method} (${placement}): held-out faces nearest their own identity: ${rate.toFixed(3)}`);
     expect(rate).toBeGreaterThanOrEqual(0.95);
   });
@@ -112,8 +112,11 @@ describe('placeByNeighbours', () => {
     const graph = {
       n: 1,
       k: 10,
+      radius: Infinity,
       indices: Int32Array.from({ length: 10 }, (_, t) => t),
       distances: new Float32Array(10).fill(1),
+      counts: Int32Array.of(10),
+      method: 'exact' as const,
     };
     const [x, y] = placeByNeighbours(graph, fitted);
     expect(Math.hypot(x - 5, y - 5)).toBeLessThan(1.5);

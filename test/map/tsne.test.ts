@@ -1,11 +1,11 @@
 // Barnes-Hut t-SNE pieces against their definitions: calibrated P, exact repulsion at theta = 0, a falling cost.
 import { describe, expect, it } from 'vitest';
 import { calibrateRow, jointProbabilities } from '../../main/engine/map/affinities.ts';
-import { exactNeighbours } from '../../main/engine/map/knn.ts';
+import { exactNeighbours } from '../../main/engine/math/neighbours.ts';
 import { QuadTree } from '../../main/engine/map/quadtree.ts';
 import { gaussianRandom, seededRandom } from '../../main/engine/math/random.ts';
 import { BarnesHutTsne, tsneNeighbourCount } from '../../main/engine/map/tsne.ts';
-import { syntheticFaces } from '../../main/engine/map/synthetic-faces.ts';
+import { syntheticFaces } from '../../main/engine/math/synthetic.ts';
 
 function randomPoints(n: number, seed: number, scale = 3): Float64Array {
   const gaussian = gaussianRandom(seededRandom(seed));
@@ -31,7 +31,7 @@ describe('calibrateRow', () => {
 
 describe('jointProbabilities', () => {
   it('is symmetric, non-negative and sums to one', () => {
-    const faces = syntheticFaces({ faceCount: 150, identityCount: 5, seed: 2 });
+    const faces = syntheticFaces({ n: 150, sizes: 30, noise: 0.8 ** 2, sharedDirection: 0, seed: 2 });
     const graph = exactNeighbours(faces.vectors, faces.n, faces.dim, tsneNeighbourCount(10, faces.n));
     const p = jointProbabilities(graph, 10);
     const entries = new Map<string, number>();
@@ -127,7 +127,7 @@ describe('BarnesHutTsne', () => {
   }
 
   it('lowers the KL divergence between input and map similarities', () => {
-    const faces = syntheticFaces({ faceCount: 200, identityCount: 8, spread: 1.2, seed: 6 });
+    const faces = syntheticFaces({ n: 200, sizes: 25, noise: 1.2 ** 2, sharedDirection: 0, seed: 6 });
     const graph = exactNeighbours(faces.vectors, faces.n, faces.dim, tsneNeighbourCount(30, faces.n));
     const p = jointProbabilities(graph, 30);
     const run = new BarnesHutTsne(graph, 1, { iterations: 500 });

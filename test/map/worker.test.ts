@@ -1,9 +1,9 @@
 // projectInWorker: same coordinates as the in-thread projector, progress across the thread, cancellation.
 import { describe, expect, it } from 'vitest';
 import { project, projectInWorker, type ProjectionMethod } from '../../main/engine/map/projector.ts';
-import { syntheticFaces } from '../../main/engine/map/synthetic-faces.ts';
+import { syntheticFaces } from '../../main/engine/math/synthetic.ts';
 
-const faces = syntheticFaces({ faceCount: 240, identityCount: 12, spread: 1.2, seed: 21 });
+const faces = syntheticFaces({ n: 240, sizes: 20, noise: 1.2 ** 2, sharedDirection: 0, seed: 21 });
 
 describe.each<ProjectionMethod>(['umap', 'tsne'])('projectInWorker with %s', (method) => {
   it('returns exactly the in-thread result and reports progress', async () => {

@@ -5,9 +5,9 @@ import {
   ASSIGN_EXACT_MAX_ROWS,
   ASSIGN_RUNNER_UP_ROWS,
   ASSIGN_SUGGESTIONS,
-  HNSW_PROJECTED_DIM,
+  CLUSTER_NEIGHBOURS,
 } from './constants.ts';
-import { createHnswIndex, type EmbeddingIndex } from './hnsw.ts';
+import { createHnswIndex, type EmbeddingIndex } from '../math/hnsw.ts';
 
 export interface PersonMatch {
   personId: number;
@@ -63,8 +63,7 @@ export class PersonIndex {
     const method = options.method ?? (count <= ASSIGN_EXACT_MAX_ROWS ? 'exact' : 'hnsw');
     const people = new PersonIndex(dim, method, options.seed ?? 1, count);
     if (method === 'hnsw') {
-      const projectedDim = dim > HNSW_PROJECTED_DIM ? HNSW_PROJECTED_DIM : 0;
-      people.index = createHnswIndex(dim, count, { seed: options.seed, projectedDim }, { vectors, n: count });
+      people.index = createHnswIndex(dim, count, { ...CLUSTER_NEIGHBOURS.hnsw, seed: options.seed }, { vectors, n: count });
     }
     people.add(vectors, personIds);
     return people;

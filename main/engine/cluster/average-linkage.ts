@@ -1,10 +1,10 @@
 // Average-linkage agglomerative clustering with a distance threshold, on the sparse kNN face graph,
 // merging the closest pair of clusters first (a heap with lazy deletion) under user constraints.
-import { AVERAGE_LINKAGE_K } from './constants.ts';
+import { AVERAGE_LINKAGE_K, CLUSTER_NEIGHBOURS } from './constants.ts';
 import { CannotLinkSets, prepareConstraints, type PreparedConstraints } from './constraints.ts';
 import { DisjointSet } from './disjoint-set.ts';
 import { buildFaceGraph, type FaceGraph } from './graph.ts';
-import { findNeighbours } from './knn.ts';
+import { findNeighbours } from '../math/neighbours.ts';
 import { finishLabels } from './labels.ts';
 import { sizeAwareLimit, type MergeLimit } from './merge-limit.ts';
 import { PairHeap } from './pair-heap.ts';
@@ -180,7 +180,8 @@ export const averageLinkage: Clusterer = {
   cluster(input: ClusterInput, options: ClusterOptions): ClusterResult {
     const constraints = prepareConstraints(input);
     // A root mean square <= threshold needs some face pair within it, so the graph needs no wider radius.
-    const lists = findNeighbours(input.vectors, input.n, input.dim, options.k ?? AVERAGE_LINKAGE_K, options.threshold, {
+    const lists = findNeighbours(input.vectors, input.n, input.dim, options.k ?? AVERAGE_LINKAGE_K, CLUSTER_NEIGHBOURS, {
+      radius: options.threshold,
       seed: options.seed,
     });
     const limit = options.pairThreshold !== undefined && options.pairThreshold < options.threshold

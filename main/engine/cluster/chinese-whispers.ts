@@ -1,10 +1,10 @@
 // Chinese whispers (Biemann 2006) on the face graph thresholded at the distance threshold, as in dlib's
 // chinese_whispers: every face starts as its own label and repeatedly takes the label with the largest
 // total edge weight among its neighbours.
-import { CHINESE_WHISPERS_K, CHINESE_WHISPERS_MAX_PASSES } from './constants.ts';
+import { CHINESE_WHISPERS_K, CHINESE_WHISPERS_MAX_PASSES, CLUSTER_NEIGHBOURS } from './constants.ts';
 import { prepareConstraints, type PreparedConstraints } from './constraints.ts';
 import { buildFaceGraph, type FaceGraph } from './graph.ts';
-import { findNeighbours } from './knn.ts';
+import { findNeighbours } from '../math/neighbours.ts';
 import { finishLabels } from './labels.ts';
 import { createRng, shuffleInPlace } from '../math/random.ts';
 import type { ClusterInput, ClusterOptions, ClusterResult, Clusterer } from './types.ts';
@@ -109,7 +109,8 @@ export const chineseWhispersClusterer: Clusterer = {
   name: 'chinese-whispers',
   cluster(input: ClusterInput, options: ClusterOptions): ClusterResult {
     const constraints = prepareConstraints(input);
-    const lists = findNeighbours(input.vectors, input.n, input.dim, options.k ?? CHINESE_WHISPERS_K, options.threshold, {
+    const lists = findNeighbours(input.vectors, input.n, input.dim, options.k ?? CHINESE_WHISPERS_K, CLUSTER_NEIGHBOURS, {
+      radius: options.threshold,
       seed: options.seed,
       searchAll: true,
     });

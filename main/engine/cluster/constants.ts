@@ -1,5 +1,6 @@
 // The clustering tunables live in shared/settings.ts (CLUSTER_TUNING) with every other setting.
 import { CLUSTER_TUNING } from '../../../shared/settings.ts';
+import type { NeighbourTuning } from '../math/neighbours.ts';
 
 export const {
   EXACT_KNN_MAX_FACES,
@@ -24,3 +25,19 @@ export const {
   DEFAULT_CLUSTERER,
   DEFAULT_THRESHOLD,
 } = CLUSTER_TUNING;
+
+/** The neighbour index (math/neighbours.ts) with clustering's tunables. */
+export const CLUSTER_NEIGHBOURS: NeighbourTuning = {
+  // n <= EXACT_KNN_MAX_FACES, counted as the n^2 / 2 pairs the index compares.
+  exactMaxPairs: (EXACT_KNN_MAX_FACES * EXACT_KNN_MAX_FACES) / 2,
+  hnsw: {
+    m: HNSW_M,
+    efConstruction: HNSW_EF_CONSTRUCTION,
+    efSearchMin: HNSW_EF_SEARCH_MIN,
+    efRetry: HNSW_EF_RETRY,
+    searchBelow: HNSW_SEARCH_BELOW,
+    projectedDim: HNSW_PROJECTED_DIM,
+    projectionSample: HNSW_PROJECTION_SAMPLE,
+    rerankFactor: HNSW_RERANK_FACTOR,
+  },
+};

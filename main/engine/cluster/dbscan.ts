@@ -1,10 +1,10 @@
 // DBSCAN (Ester et al. 1996) on the face graph, as Immich clusters faces: eps = the distance threshold,
 // minPts = the faces within eps (the face itself included) that make a core face.
-import { DBSCAN_K, DBSCAN_MIN_FACES } from './constants.ts';
+import { CLUSTER_NEIGHBOURS, DBSCAN_K, DBSCAN_MIN_FACES } from './constants.ts';
 import { joinMustLinks, prepareConstraints, splitCannotLinkViolations, type PreparedConstraints } from './constraints.ts';
 import { DisjointSet } from './disjoint-set.ts';
 import { buildFaceGraph, type FaceGraph } from './graph.ts';
-import { findNeighbours } from './knn.ts';
+import { findNeighbours } from '../math/neighbours.ts';
 import { finishLabels } from './labels.ts';
 import type { ClusterInput, ClusterOptions, ClusterResult, Clusterer } from './types.ts';
 
@@ -50,7 +50,7 @@ export const dbscanClusterer: Clusterer = {
     const constraints = prepareConstraints(input);
     const minFaces = options.minClusterSize ?? DBSCAN_MIN_FACES;
     const k = Math.max(options.k ?? DBSCAN_K, minFaces - 1);
-    const lists = findNeighbours(input.vectors, input.n, input.dim, k, options.threshold, { seed: options.seed, searchAll: true });
+    const lists = findNeighbours(input.vectors, input.n, input.dim, k, CLUSTER_NEIGHBOURS, { radius: options.threshold, seed: options.seed, searchAll: true });
     // minPts already decided what is noise; a cluster split by cannot-links may be smaller.
     return finishLabels(dbscan(buildFaceGraph(lists), constraints, minFaces), 1);
   },

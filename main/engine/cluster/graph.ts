@@ -1,5 +1,5 @@
 // The undirected face graph: kNN lists made symmetric (an edge when either face lists the other).
-import type { NeighbourLists } from './knn.ts';
+import type { NeighbourLists } from '../math/neighbours.ts';
 
 export interface FaceGraph {
   n: number;

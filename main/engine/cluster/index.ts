@@ -31,6 +31,5 @@ export { DEFAULT_CLUSTERER, DEFAULT_THRESHOLD };
 export { PersonIndex, personCentroids, type AssignOptions, type FaceAssignment, type PersonMatch } from './assign.ts';
 export { bcubedScores, clusteringScores, normalisedMutualInformation, pairwiseScores } from './metrics.ts';
 export type { ClusteringScores, PrecisionRecall } from './metrics.ts';
-export { findNeighbours, type NeighbourLists } from './knn.ts';
 export { ConstraintConflictError } from './types.ts';
 export type { ClusterInput, ClusterOptions, ClusterResult, Clusterer } from './types.ts';

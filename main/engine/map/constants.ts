@@ -1,5 +1,6 @@
 // The map's tunables live in shared/settings.ts (MAP_DEFAULTS) with every other setting.
 import { MAP_DEFAULTS } from '../../../shared/settings.ts';
+import type { NeighbourTuning } from '../math/neighbours.ts';
 
 export const {
   EXACT_KNN_MAX_PAIRS,
@@ -25,3 +26,10 @@ export const {
   MAX_FIT,
   UMAP_PLACEMENT,
 } = MAP_DEFAULTS;
+
+/** The neighbour index (math/neighbours.ts) with the map's tunables: every row searched, no projection. */
+export const MAP_NEIGHBOURS: NeighbourTuning = {
+  exactMaxPairs: EXACT_KNN_MAX_PAIRS,
+  // Search beam max(2k, 64): the beam HNSW_M's recall (shared/settings.ts) was measured with.
+  hnsw: { m: HNSW_M, efConstruction: HNSW_EF_CONSTRUCTION, efSearchMin: 64 },
+};

@@ -1,5 +1,6 @@
 // How well a layout keeps identities together: the share of each face's nearest neighbours that are the same person.
-import { nearestNeighboursOfRows } from './knn.ts';
+import { MAP_NEIGHBOURS } from './constants.ts';
+import { neighboursOfRows } from '../math/neighbours.ts';
 import { seededRandom, shuffleInPlace } from '../math/random.ts';
 
 export interface NeighbourIdentityOptions {
@@ -28,7 +29,7 @@ export function neighbourIdentity(
   if (options.sampleSize !== undefined && options.sampleSize < n) {
     rows = shuffleInPlace(rows, seededRandom(options.seed ?? 1)).slice(0, options.sampleSize);
   }
-  const graph = nearestNeighboursOfRows(points, n, dim, rows, k, options.seed ?? 1);
+  const graph = neighboursOfRows(points, n, dim, rows, k, MAP_NEIGHBOURS, options.seed ?? 1);
   let total = 0;
   for (let q = 0; q < rows.length; q++) {
     const label = labels[rows[q]];

@@ -2,8 +2,8 @@
 // their positions (the map does not jump under the user), new faces go to the weighted median of their
 // nearest kept faces (placement.ts, the same placement a sampled fit uses), faces that are gone drop out.
 import type { StoredFamilyMap } from './cache.ts';
-import { MAX_FIT, PLACEMENT_BATCH, PLACEMENT_NEIGHBOURS } from './constants.ts';
-import { NeighbourIndex } from './knn.ts';
+import { MAP_NEIGHBOURS, MAX_FIT, PLACEMENT_BATCH, PLACEMENT_NEIGHBOURS } from './constants.ts';
+import { NeighbourIndex } from '../math/neighbours.ts';
 import { placeByNeighbours } from './placement.ts';
 import type { ProjectionMethod } from './projector.ts';
 import { fitSample } from './sample.ts';
@@ -70,7 +70,7 @@ export function placeAmongAnchors(request: PlacementRequest): Float32Array {
   const { anchorCount, queryCount, dim, seed } = request;
   const anchors = l2NormalisedRows(request.anchors, anchorCount, dim);
   const queries = l2NormalisedRows(request.queries, queryCount, dim);
-  const index = new NeighbourIndex(anchors, anchorCount, dim, seed);
+  const index = new NeighbourIndex(anchors, anchorCount, dim, MAP_NEIGHBOURS, seed);
   const out = new Float32Array(queryCount * 2);
   for (let start = 0; start < queryCount; start += PLACEMENT_BATCH) {
     const count = Math.min(PLACEMENT_BATCH, queryCount - start);

@@ -1,7 +1,7 @@
 // Out-of-sample t-SNE placement: a face left out of a sampled fit goes to the weighted median of its nearest fitted faces.
 import { calibrateRow } from './affinities.ts';
 import { PLACEMENT_PERPLEXITY, WEISZFELD_STEPS } from './constants.ts';
-import type { NeighbourGraph } from './knn.ts';
+import type { NeighbourLists } from '../math/neighbours.ts';
 
 /**
  * Position of each query: the weighted geometric median of its nearest fitted faces' positions y_j,
@@ -14,7 +14,7 @@ import type { NeighbourGraph } from './knn.ts';
  * further gradient steps.
  */
 export function placeByNeighbours(
-  graph: NeighbourGraph,
+  graph: NeighbourLists,
   fittedPositions: Float32Array,
   perplexity = PLACEMENT_PERPLEXITY,
 ): Float32Array {

@@ -1,7 +1,7 @@
 // Projects face embeddings to a 2-D map (UMAP or t-SNE), sampling large libraries, in-thread or in a worker.
 import { startWorker, workerEntry } from '../workers.ts';
-import { MAX_FIT, PLACEMENT_BATCH, PLACEMENT_NEIGHBOURS, UMAP_PLACEMENT, YIELD_INTERVAL_MS } from './constants.ts';
-import { NeighbourIndex, nearestNeighbours } from './knn.ts';
+import { MAP_NEIGHBOURS, MAX_FIT, PLACEMENT_BATCH, PLACEMENT_NEIGHBOURS, UMAP_PLACEMENT, YIELD_INTERVAL_MS } from './constants.ts';
+import { findNeighbours, NeighbourIndex } from '../math/neighbours.ts';
 import { normaliseLayout } from './layout.ts';
 import { placeByNeighbours } from './placement.ts';
 import { fitSample } from './sample.ts';
@@ -103,7 +103,7 @@ export async function project(vectors: Float32Array, n: number, dim: number, opt
   let transformer: UmapFit | null = null;
   if (options.method === 'umap') {
     const settings = { ...defaultUmapSettings, ...options.umap };
-    const graph = nearestNeighbours(fittedVectors, fittedCount, dim, umapNeighbourCount(settings, fittedCount), options.seed);
+    const graph = findNeighbours(fittedVectors, fittedCount, dim, umapNeighbourCount(settings, fittedCount), MAP_NEIGHBOURS, { seed: options.seed });
     await pacer.tick(share.neighbours, true);
     const fit = new UmapFit(fittedVectors, fittedCount, dim, graph, options.seed, settings);
     while (!fit.done) {
@@ -114,7 +114,7 @@ export async function project(vectors: Float32Array, n: number, dim: number, opt
     transformer = fit;
   } else {
     const settings = { ...defaultTsneSettings, ...options.tsne };
-    const graph = nearestNeighbours(fittedVectors, fittedCount, dim, tsneNeighbourCount(settings.perplexity, fittedCount), options.seed);
+    const graph = findNeighbours(fittedVectors, fittedCount, dim, tsneNeighbourCount(settings.perplexity, fittedCount), MAP_NEIGHBOURS, { seed: options.seed });
     await pacer.tick(share.neighbours, true);
     const run = new BarnesHutTsne(graph, options.seed, settings);
     while (!run.done) {
@@ -126,7 +126,7 @@ export async function project(vectors: Float32Array, n: number, dim: number, opt
 
   const placement = placementFor(options);
   const placed = new Float32Array(restCount * 2);
-  const index = placement === 'neighbour-median' ? new NeighbourIndex(fittedVectors, fittedCount, dim, options.seed) : null;
+  const index = placement === 'neighbour-median' ? new NeighbourIndex(fittedVectors, fittedCount, dim, MAP_NEIGHBOURS, options.seed) : null;
   for (let start = 0; start < restCount; start += PLACEMENT_BATCH) {
     const count = Math.min(PLACEMENT_BATCH, restCount - start);
     const batch = restVectors.subarray(start * dim, (start + count) * dim);

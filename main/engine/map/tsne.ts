@@ -11,7 +11,7 @@ import {
   TSNE_PERPLEXITY,
   TSNE_THETA,
 } from './constants.ts';
-import type { NeighbourGraph } from './knn.ts';
+import type { NeighbourLists } from '../math/neighbours.ts';
 import { QuadTree } from './quadtree.ts';
 import { gaussianRandom, seededRandom } from '../math/random.ts';
 
@@ -58,7 +58,7 @@ export class BarnesHutTsne {
   private readonly tree = new QuadTree();
 
   /** `graph`: the floor(3u) nearest neighbours of each point in the input space. */
-  constructor(graph: NeighbourGraph, seed: number, settings: Partial<TsneSettings> = {}) {
+  constructor(graph: NeighbourLists, seed: number, settings: Partial<TsneSettings> = {}) {
     this.settings = { ...defaultTsneSettings, ...settings };
     const n = graph.n;
     this.n = n;

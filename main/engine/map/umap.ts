@@ -1,7 +1,7 @@
 // UMAP through umap-js: a seeded fit on precomputed exact/HNSW neighbours, then `transform` for faces left out of the fit.
 import { UMAP } from 'umap-js';
-import { UMAP_MIN_DIST, UMAP_NEIGHBOURS } from './constants.ts';
-import { NeighbourIndex, type NeighbourGraph } from './knn.ts';
+import { MAP_NEIGHBOURS, UMAP_MIN_DIST, UMAP_NEIGHBOURS } from './constants.ts';
+import { NeighbourIndex, type NeighbourLists } from '../math/neighbours.ts';
 import { seededRandom } from '../math/random.ts';
 import { toRowArrays } from '../math/vectors.ts';
 
@@ -48,15 +48,15 @@ export class UmapFit {
   private readonly fittedIndex: NeighbourIndex;
   private epoch = 0;
 
-  /** `vectors`: L2-normalised rows (n x dim); `graph`: their kNN from `nearestNeighbours`, self excluded. */
-  constructor(vectors: Float32Array, n: number, dim: number, graph: NeighbourGraph, seed: number, settings: Partial<UmapSettings> = {}) {
+  /** `vectors`: L2-normalised rows (n x dim); `graph`: their kNN from `findNeighbours`, self excluded. */
+  constructor(vectors: Float32Array, n: number, dim: number, graph: NeighbourLists, seed: number, settings: Partial<UmapSettings> = {}) {
     const { nNeighbors, minDist } = { ...defaultUmapSettings, ...settings };
     const neighbours = Math.min(nNeighbors, n - 1);
     if (neighbours < 2) throw new Error(`UMAP needs at least 3 points, got ${n}`);
     this.n = n;
     this.dim = dim;
     this.neighbours = neighbours;
-    this.fittedIndex = new NeighbourIndex(vectors, n, dim, seed);
+    this.fittedIndex = new NeighbourIndex(vectors, n, dim, MAP_NEIGHBOURS, seed);
     this.epochs = fitEpochs(n);
     this.umap = new UMAP({
       nNeighbors: neighbours,
@@ -143,7 +143,7 @@ export class UmapFit {
    * field set by the fit; replace it with the true nearest fitted points (exact or HNSW), written as a
    * valid max-heap (descending distance) with no flags, so everything after it is umap-js's own code.
    */
-  private supplyTransformNeighbours(graph: NeighbourGraph): void {
+  private supplyTransformNeighbours(graph: NeighbourLists): void {
     const internals = this.umap as unknown as { initFromRandom?: unknown; rpForest?: unknown[] };
     if (typeof internals.initFromRandom !== 'function') {
       throw new Error('umap-js internals changed: UmapFit.transform needs review for this umap-js version');

@@ -1,7 +1,8 @@
-// Principal-component projection of embeddings, to make HNSW's distance computations cheaper.
-import { createRng } from '../math/random.ts';
+// Principal-component analysis (PCA) of embeddings: the leading axes of a seeded sample, and rows projected onto
+// them (hnsw.ts builds its graph on them, to make distance computations cheaper).
+import { createRng } from './random.ts';
 
-export interface Projection {
+export interface Pca {
   inDim: number;
   outDim: number;
   mean: Float64Array;
@@ -14,14 +15,14 @@ export interface Projection {
 }
 
 /** PCA from the covariance of up to `sampleSize` rows drawn with a seeded generator. */
-export function fitProjection(
+export function fitPca(
   vectors: Float32Array,
   n: number,
   dim: number,
   outDim: number,
   sampleSize: number,
   seed = 1,
-): Projection {
+): Pca {
   outDim = Math.min(outDim, dim);
   const rng = createRng(seed);
   const m = Math.min(n, sampleSize);
@@ -60,7 +61,7 @@ export function fitProjection(
 }
 
 /** Projects `count` rows (or one query) onto the axes. */
-export function project(p: Projection, vectors: Float32Array, count: number): Float32Array {
+export function pcaProject(p: Pca, vectors: Float32Array, count: number): Float32Array {
   const { inDim, outDim, mean } = p;
   const axes = (p.axes32 ??= Float32Array.from(p.axes));
   const out = new Float32Array(count * outDim);

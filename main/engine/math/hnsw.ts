@@ -1,22 +1,28 @@
-// Approximate nearest faces: an HNSW index (hnswlib-node) over L2-normalised rows, optionally on a PCA
-// projection, with every candidate re-ranked by its exact L2 distance.
+// Approximate nearest rows: an HNSW index (hnswlib-node) in L2 space, optionally built on a PCA projection,
+// with every candidate re-ranked by its exact L2 distance on the full rows.
 import hnswlib from 'hnswlib-node';
-import { HNSW_EF_CONSTRUCTION, HNSW_M, HNSW_PROJECTION_SAMPLE, HNSW_RERANK_FACTOR } from './constants.ts';
 import { readBottomLayerLinks, type BottomLayerLinks } from './hnsw-file.ts';
-import { fitProjection, project, type Projection } from './projection.ts';
+import { fitPca, pcaProject, type Pca } from './pca.ts';
 
 const { HierarchicalNSW } = hnswlib;
 
+/** How an index is built. The tunables are the caller's (clustering and the map keep their own in shared/settings.ts). */
 export interface HnswParams {
   /** Links per node (hnswlib M). */
-  m?: number;
-  efConstruction?: number;
+  m: number;
+  /** Build beam (hnswlib efConstruction). */
+  efConstruction: number;
+  /** Seeds hnswlib's level draws (default 100) and the PCA sample (default 1). */
   seed?: number;
   /**
-   * Build the graph on this many principal components (0 or >= dim: on the rows themselves). Cheaper
-   * distances; candidates are re-ranked exactly, HNSW_RERANK_FACTOR times more of them.
+   * Build the graph on this many principal components (0, absent or >= dim: on the rows themselves).
+   * Cheaper distances; candidates are re-ranked exactly, `rerankFactor` times more of them.
    */
   projectedDim?: number;
+  /** Rows sampled to fit that projection (default: all rows given to fit it). */
+  projectionSample?: number;
+  /** With a projection, each search fetches this many times k candidates (default 2). */
+  rerankFactor?: number;
 }
 
 export interface EmbeddingIndex {
@@ -44,17 +50,18 @@ export interface EmbeddingIndex {
 
 /**
  * `fitRows` (the first rows that will be added, or a sample) fixes the projection when one is asked for.
- * Inner-product space on unit rows (hnswlib returns 1 - a.b); L2 space on projected rows.
+ * L2 space throughout, so rows need not be unit length (a 2-D layout is indexed as well as embeddings).
  */
-export function createHnswIndex(dim: number, capacity: number, params: HnswParams = {}, fitRows?: { vectors: Float32Array; n: number }): EmbeddingIndex {
-  const projection: Projection | null =
+export function createHnswIndex(dim: number, capacity: number, params: HnswParams, fitRows?: { vectors: Float32Array; n: number }): EmbeddingIndex {
+  const projection: Pca | null =
     params.projectedDim && params.projectedDim < dim && fitRows && fitRows.n > 0
-      ? fitProjection(fitRows.vectors, fitRows.n, dim, params.projectedDim, HNSW_PROJECTION_SAMPLE, params.seed ?? 1)
+      ? fitPca(fitRows.vectors, fitRows.n, dim, params.projectedDim, params.projectionSample ?? fitRows.n, params.seed ?? 1)
       : null;
+  const rerankFactor = params.rerankFactor ?? 2;
   const graphDim = projection ? projection.outDim : dim;
-  const index = new HierarchicalNSW(projection ? 'l2' : 'ip', graphDim);
+  const index = new HierarchicalNSW('l2', graphDim);
   let capacityNow = Math.max(1, capacity);
-  index.initIndex(capacityNow, params.m ?? HNSW_M, params.efConstruction ?? HNSW_EF_CONSTRUCTION, params.seed ?? 100);
+  index.initIndex(capacityNow, params.m, params.efConstruction, (params.seed ?? 100) >>> 0);
 
   // Full rows by label, for exact re-ranking (allocated on first use unless the first batch is adopted).
   let stored: Float32Array = new Float32Array(0);
@@ -65,11 +72,14 @@ export function createHnswIndex(dim: number, capacity: number, params: HnswParam
     for (let d = 0; d < graphDim; d++) row[d] = values[offset + d];
     return row;
   };
-  const graphRows = (vectors: Float32Array, count: number): Float32Array => (projection ? project(projection, vectors, count) : vectors);
+  const graphRows = (vectors: Float32Array, count: number): Float32Array => (projection ? pcaProject(projection, vectors, count) : vectors);
   const exactDistance = (query: Float32Array, label: number): number => {
-    let dot = 0;
-    for (let d = 0, o = label * dim; d < dim; d++) dot += query[d] * stored[o + d];
-    return Math.sqrt(Math.max(0, 2 - 2 * dot));
+    let sum = 0;
+    for (let d = 0, o = label * dim; d < dim; d++) {
+      const diff = query[d] - stored[o + d];
+      sum += diff * diff;
+    }
+    return Math.sqrt(sum);
   };
 
   return {
@@ -105,7 +115,7 @@ export function createHnswIndex(dim: number, capacity: number, params: HnswParam
     },
     search(query, k, ef, accept) {
       if (size === 0 || k <= 0) return { labels: [], distances: [] };
-      const candidates = Math.min(size, projection ? k * HNSW_RERANK_FACTOR : k);
+      const candidates = Math.min(size, projection ? k * rerankFactor : k);
       const beam = Math.max(ef, candidates);
       if (beam !== currentEf) {
         index.setEf(beam);

@@ -1,14 +1,14 @@
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { createHnswIndex } from '../../main/engine/cluster/hnsw.ts';
-import { readBottomLayerLinks } from '../../main/engine/cluster/hnsw-file.ts';
-import { syntheticFaces } from './synthetic.ts';
+import { createHnswIndex } from '../../main/engine/math/hnsw.ts';
+import { readBottomLayerLinks } from '../../main/engine/math/hnsw-file.ts';
+import { syntheticFaces } from '../../main/engine/math/synthetic.ts';
 
 describe("reading HNSW's bottom-layer links", () => {
   const faces = syntheticFaces({ n: 300, dim: 32, seed: 6 });
 
   it('gives each row its links as row labels, never itself', () => {
-    const index = createHnswIndex(faces.dim, faces.n, { m: 8, seed: 2 });
+    const index = createHnswIndex(faces.dim, faces.n, { m: 8, efConstruction: 64, seed: 2 });
     index.add(faces.vectors, faces.n, 0);
     const links = index.bottomLayerLinks();
     expect(links).not.toBeNull();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fitProjection, project, symmetricEigen } from '../../main/engine/cluster/projection.ts';
+import { fitPca, pcaProject, symmetricEigen } from '../../main/engine/math/pca.ts';
 import { createRng } from '../../main/engine/math/random.ts';
 
 describe('symmetric eigen-decomposition', () => {
@@ -36,11 +36,11 @@ describe('principal-component projection', () => {
       vectors[i * dim] += 3 * rng.gaussian();
       vectors[i * dim + 2] += 2 * rng.gaussian();
     }
-    const p = fitProjection(vectors, n, dim, 2, n);
+    const p = fitPca(vectors, n, dim, 2, n);
     expect(Math.abs(p.axes[0])).toBeCloseTo(1, 2);
     expect(Math.abs(p.axes[dim + 2])).toBeCloseTo(1, 2);
     expect(p.keptVariance).toBeGreaterThan(0.999);
-    const projected = project(p, vectors, n);
+    const projected = pcaProject(p, vectors, n);
     const d2 = (a: Float32Array, i: number, j: number, w: number): number => {
       let s = 0;
       for (let d = 0; d < w; d++) s += (a[i * w + d] - a[j * w + d]) ** 2;

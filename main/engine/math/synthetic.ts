@@ -1,5 +1,6 @@
-// Seeded synthetic face embeddings: Gaussian identities on the unit sphere, for tests and the clustering benchmark.
-import { createRng } from '../../main/engine/math/random.ts';
+// Seeded synthetic face embeddings: Gaussian identities on the unit sphere, for the tests and benchmarks of
+// clustering, people and the map (no photos needed).
+import { createRng } from './random.ts';
 
 export interface SyntheticFaces {
   vectors: Float32Array;
@@ -23,20 +24,23 @@ export interface SyntheticOptions {
   /** Largest identity for 'skewed'. */
   maxIdentitySize?: number;
   /**
-   * Per-face noise energy a = sigma^2 * dim, uniform in this range. A face is centre + N(0, sigma^2 I),
-   * renormalised, so two faces of one identity have ||x - y||^2 ~ 2 - 2 / sqrt((1 + a1)(1 + a2)):
-   * a in [0.25, 0.6] gives same-identity distances of about 0.63-0.87.
+   * Per-face noise energy a = sigma^2 * dim (the expected squared norm of the noise), uniform in this
+   * range, or this one value. A face is centre + N(0, sigma^2 I), renormalised, so two faces of one
+   * identity have ||x - y||^2 ~ 2 - 2 / sqrt((1 + a1)(1 + a2)): a in [0.25, 0.6] gives same-identity
+   * distances of about 0.63-0.87; a = s^2 gives a cosine similarity of about 1 / (1 + s^2).
    */
-  noise?: [number, number];
+  noise?: [number, number] | number;
   /**
    * Weight of a direction shared by all identity centres (real embeddings are not isotropic): 0.378
-   * makes centres' mean dot product 0.125, so different identities sit at about 1.3-1.4.
+   * makes centres' mean dot product 0.125, so different identities sit at about 1.3-1.4; 0 draws the
+   * centres uniformly on the sphere (different identities about sqrt(2) apart).
    */
   sharedDirection?: number;
 }
 
 export function syntheticFaces(options: SyntheticOptions): SyntheticFaces {
-  const { n, dim = 192, seed = 1, sizes = 'skewed', maxIdentitySize = 1000, noise = [0.25, 0.6], sharedDirection = 0.378 } = options;
+  const { n, dim = 192, seed = 1, sizes = 'skewed', maxIdentitySize = 1000, sharedDirection = 0.378 } = options;
+  const noise = typeof options.noise === 'number' ? [options.noise, options.noise] : (options.noise ?? [0.25, 0.6]);
   const rng = createRng(seed);
   const { identity, sizeOf } = drawIdentities(n, rng, maxIdentitySize, (s) => 1 / (s * s), typeof sizes === 'number' ? sizes : undefined);
 
