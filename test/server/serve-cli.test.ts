@@ -23,12 +23,21 @@ test('serve prints a 127.0.0.1 URL with a token and stops on SIGINT', async () =
     });
     child.once('exit', (code) => reject(new Error(`serve exited with ${code}: ${out}`)));
   });
-  const page = await fetch(url);
-  expect(page.status).toBe(200);
-  expect(await page.text()).toContain('<div id="app">');
-  expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
-  expect((await fetch(url.replace(/\?token=.*/, ''))).status).toBe(401);
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  child.kill('SIGINT');
+  try {
+    const page = await fetch(url);
+    expect(page.status).toBe(200);
+    const html = await page.text();
+    expect(html).toContain('<div id="app">');
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    // The page itself holds no secret (served without the token, and carrying none); the API and thumbnails need it.
+    const token = new URL(url).searchParams.get('token')!;
+    expect(html).not.toContain(token);
+    const base = url.replace(/\/\?token=.*/, '');
+    expect((await fetch(`${base}/thumb/face/1`)).status).toBe(401);
+    expect((await fetch(`${base}/thumb/face/1?token=${token}`)).status).toBe(404);
+  } finally {
+    child.kill('SIGINT');
+  }
   expect(await exited).toBe(0);
 });
