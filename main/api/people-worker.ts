@@ -14,11 +14,15 @@ export type PeopleJobResult = { people?: number; assigned: number; unassigned: n
 const data = workerData as PeopleJobData;
 const post = (m: JobMessage<never, PeopleJobResult>): void => parentPort!.postMessage(m);
 // Its own connection to the catalog file; the library's saved settings and adopted adapter apply as in the caller.
+// The catalog is closed before the answer goes out: the caller terminates this thread on the answer, and a
+// connection closing during termination (its journal-mode switch may fail with SQLITE_BUSY) aborts the process.
+let answer: JobMessage<never, PeopleJobResult>;
 const lib = Library.open(data.dbFile);
 try {
-  post({ type: 'done', result: await lib.runPeopleJob(data.job) });
+  answer = { type: 'done', result: await lib.runPeopleJob(data.job) };
 } catch (err) {
-  post({ type: 'error', message: (err as Error).message ?? String(err) });
+  answer = { type: 'error', message: (err as Error).message ?? String(err) };
 } finally {
   await lib.close();
 }
+post(answer);

@@ -35,6 +35,7 @@ export interface TrainJobResult {
 
 const job = workerData as TrainJobData;
 const post = (m: JobMessage<TrainJobProgress, TrainJobResult>): void => parentPort!.postMessage(m);
+let answer: JobMessage<TrainJobProgress, TrainJobResult>;
 const catalog = new Catalog(job.dbFile);
 try {
   let steps = 0;
@@ -45,12 +46,14 @@ try {
     },
   });
   const pick = (m: Metrics): Metrics => ({ identification: m.identification, verification: m.verification });
-  post({
+  answer = {
     type: 'done',
     result: { adapterId: r.adapterId, adopted: r.adopted, reasons: r.report.reasons, before: pick(r.report.before.heldOut), after: pick(r.report.after.heldOut), seconds: r.seconds, steps },
-  });
+  };
 } catch (err) {
-  post({ type: 'error', message: (err as Error).message ?? String(err) });
+  answer = { type: 'error', message: (err as Error).message ?? String(err) };
 } finally {
+  // Closed before the answer: the caller terminates this thread on it (see people-worker.ts).
   catalog.close();
 }
+post(answer);
