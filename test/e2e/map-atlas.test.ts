@@ -59,6 +59,34 @@ describe.skipIf(skip)('the map as a face atlas in chromium', () => {
     const box = (await canvas().boundingBox())!;
     return [box.x + cx + x * scale, box.y + cy - y * scale];
   };
+  /** A small lasso (an octagon, 9 px across its centre) drawn round a point of the page. */
+  const lassoAround = (x: number, y: number): [number, number][] =>
+    Array.from({ length: 8 }, (_, k) => [x + 9 * Math.cos((k * Math.PI) / 4), y + 9 * Math.sin((k * Math.PI) / 4)]);
+  /** The faces whose points are drawn inside a page polygon (even-odd rule), in the view as it is now. */
+  const facesInside = async (polygon: [number, number][], map: { faceIds: number[]; xy: Float32Array | number[] }): Promise<number[]> => {
+    const inside = (px: number, py: number): boolean => {
+      let result = false;
+      for (let a = 0, b = polygon.length - 1; a < polygon.length; b = a++) {
+        const [ax, ay] = polygon[a], [bx, by] = polygon[b];
+        if (ay > py !== by > py && px < ((bx - ax) * (py - ay)) / (by - ay) + ax) result = !result;
+      }
+      return result;
+    };
+    const found: number[] = [];
+    for (let i = 0; i < map.faceIds.length; i++) {
+      const [fx, fy] = await onPage(map.xy[2 * i], map.xy[2 * i + 1]);
+      if (inside(fx, fy)) found.push(map.faceIds[i]);
+    }
+    return found;
+  };
+  /** Draws the polygon with the mouse, the Lasso tool on. */
+  const drawLasso = async (polygon: [number, number][]): Promise<void> => {
+    if ((await page.getByRole('button', { name: 'Lasso' }).getAttribute('aria-pressed')) !== 'true') await page.getByRole('button', { name: 'Lasso' }).click();
+    await page.mouse.move(polygon[0][0], polygon[0][1]);
+    await page.mouse.down();
+    for (const [px, py] of [...polygon.slice(1), polygon[0]]) await page.mouse.move(px, py, { steps: 2 });
+    await page.mouse.up();
+  };
   const openMap = async (): Promise<void> => {
     await page.goto(`${server.url}#/map`);
     const faces = (await truth('library.status')).stats.faces;
@@ -224,28 +252,12 @@ describe.skipIf(skip)('the map as a face atlas in chromium', () => {
     // A face that is not Alice's, and a small lasso (an octagon) drawn round it.
     const pick = map.personIds.findIndex((p) => p !== alice.id);
     const [x, y] = await onPage(map.xy[2 * pick], map.xy[2 * pick + 1]);
-    const lasso = Array.from({ length: 8 }, (_, k) => [x + 9 * Math.cos((k * Math.PI) / 4), y + 9 * Math.sin((k * Math.PI) / 4)]);
-    const inside = (px: number, py: number): boolean => {
-      let result = false;
-      for (let a = 0, b = lasso.length - 1; a < lasso.length; b = a++) {
-        const [ax, ay] = lasso[a], [bx, by] = lasso[b];
-        if (ay > py !== by > py && px < ((bx - ax) * (py - ay)) / (by - ay) + ax) result = !result;
-      }
-      return result;
-    };
-    const chosen: number[] = [];
-    for (let i = 0; i < map.faceIds.length; i++) {
-      const [fx, fy] = await onPage(map.xy[2 * i], map.xy[2 * i + 1]);
-      if (inside(fx, fy)) chosen.push(map.faceIds[i]);
-    }
+    const lasso = lassoAround(x, y);
+    const chosen = await facesInside(lasso, map);
     expect(chosen).toContain(map.faceIds[pick]);
     const before = new Map(chosen.map((f) => [f, api.catalog.people.assignment(f)?.personId ?? null]));
 
-    await page.getByRole('button', { name: 'Lasso' }).click();
-    await page.mouse.move(lasso[0][0], lasso[0][1]);
-    await page.mouse.down();
-    for (const [px, py] of [...lasso.slice(1), lasso[0]]) await page.mouse.move(px, py, { steps: 2 });
-    await page.mouse.up();
+    await drawLasso(lasso);
     await expect.poll(async () => (await data()).selected).toBe(String(chosen.length));
     await page.getByLabel('Assign to').selectOption(String(alice.id));
     await page.getByRole('button', { name: 'Assign…' }).click();
@@ -273,26 +285,10 @@ describe.skipIf(skip)('the map as a face atlas in chromium', () => {
     // people and suggestions; undo brings them back.
     await steadyView();
     const [x2, y2] = await onPage(map.xy[2 * pick], map.xy[2 * pick + 1]);
-    const lasso2 = Array.from({ length: 8 }, (_, k) => [x2 + 9 * Math.cos((k * Math.PI) / 4), y2 + 9 * Math.sin((k * Math.PI) / 4)]);
-    const inside2 = (px: number, py: number): boolean => {
-      let result = false;
-      for (let a = 0, b = lasso2.length - 1; a < lasso2.length; b = a++) {
-        const [ax, ay] = lasso2[a], [bx, by] = lasso2[b];
-        if (ay > py !== by > py && px < ((bx - ax) * (py - ay)) / (by - ay) + ax) result = !result;
-      }
-      return result;
-    };
-    const ignored: number[] = [];
-    for (let i = 0; i < map.faceIds.length; i++) {
-      const [fx, fy] = await onPage(map.xy[2 * i], map.xy[2 * i + 1]);
-      if (inside2(fx, fy)) ignored.push(map.faceIds[i]);
-    }
+    const lasso2 = lassoAround(x2, y2);
+    const ignored = await facesInside(lasso2, map);
     expect(ignored).toContain(map.faceIds[pick]);
-    if ((await page.getByRole('button', { name: 'Lasso' }).getAttribute('aria-pressed')) !== 'true') await page.getByRole('button', { name: 'Lasso' }).click();
-    await page.mouse.move(lasso2[0][0], lasso2[0][1]);
-    await page.mouse.down();
-    for (const [px, py] of [...lasso2.slice(1), lasso2[0]]) await page.mouse.move(px, py, { steps: 2 });
-    await page.mouse.up();
+    await drawLasso(lasso2);
     await expect.poll(async () => (await data()).selected).toBe(String(ignored.length));
     await page.getByRole('button', { name: 'Ignore…' }).click();
     await page.getByText(`Ignore ${ignored.length} face${ignored.length === 1 ? '' : 's'}?`).waitFor();

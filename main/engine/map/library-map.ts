@@ -7,11 +7,6 @@ import { getOrCompute, latestOfFamily } from './cache.ts';
 import { extendMap, planIncremental } from './incremental.ts';
 import { projectInWorker, type ProjectionMethod } from './projector.ts';
 
-export type { EmbeddingMatrix as LibraryVectors } from '../library/catalog/faces.ts';
-
-/** Ids and embeddings of the live faces of one model, read in one pass (raw rows, no per-face objects). */
-export const liveEmbeddings = (catalog: Catalog, modelId: string) => catalog.faces.liveEmbeddings(modelId);
-
 export interface LibraryMap {
   faceIds: number[];
   /** The photo of each face. */
@@ -40,7 +35,7 @@ export async function libraryMap(
   const family = { method, seed, modelId, adapterId: adapterId === null ? null : String(adapterId) };
   let placed = 0;
   const map = await getOrCompute(cacheDir, { ...family, faceIds }, async () => {
-    const { faceIds: read, vectors: raw, dim } = liveEmbeddings(catalog, modelId);
+    const { faceIds: read, vectors: raw, dim } = catalog.faces.liveEmbeddings(modelId);
     if (read.length !== faceIds.length || read.some((id, k) => id !== faceIds[k])) throw new Error('the library changed while its map was being made: ask for the map again');
     const transform = adapterId === null ? undefined : await adoptedTransform(catalog, modelId);
     const vectors = transform ? transform(raw, dim) : raw;
