@@ -81,6 +81,34 @@ describe.each(['exact', 'hnsw'] as const)('PersonIndex (%s)', (method) => {
     expect(second.personId).toBe(7);
     expect(second.withinThreshold).toBe(true);
   });
+
+  it('answers from its bytes as it did, removals included, and keeps learning after', () => {
+    const index = PersonIndex.build(library, libraryPeople, dim, { method, seed: 2 });
+    libraryPeople.forEach((p, row) => p === 1003 && index.remove(row));
+    const copy = PersonIndex.fromBytes(index.toBytes());
+    expect(copy.method).toBe(method);
+    expect(copy.size).toBe(index.size);
+    expect(copy.rowCount).toBe(index.rowCount);
+    const want = index.assign(queries, queryRows.length, { threshold, suggestions: 5 });
+    const got = copy.assign(queries, queryRows.length, { threshold, suggestions: 5 });
+    expect(got).toEqual(want);
+    expect(got.flatMap((a) => a.suggestions.map((s) => s.personId))).not.toContain(1003);
+    // The same rows added to both give the same answers again (same graph, same next row numbers).
+    const strangers = queryRows.map((r, q) => [r, q]).filter(([r]) => faces.identity[r] === 35);
+    const first = queries.subarray(strangers[0][1] * dim, (strangers[0][1] + 1) * dim);
+    expect(copy.add(first, [7])).toEqual(index.add(first, [7]));
+    expect(copy.assign(queries, queryRows.length, { threshold })).toEqual(index.assign(queries, queryRows.length, { threshold }));
+    expect(copy.assign(queries.subarray(strangers[1][1] * dim), 1, { threshold })[0].personId).toBe(7);
+  });
+
+  it('refuses bytes that are not a person index, and damaged ones', () => {
+    const bytes = PersonIndex.build(library, libraryPeople, dim, { method, seed: 2 }).toBytes();
+    expect(() => PersonIndex.fromBytes(new TextEncoder().encode('not an index'))).toThrow();
+    expect(() => PersonIndex.fromBytes(bytes.subarray(0, bytes.length - 100))).toThrow();
+    const foreign = bytes.slice();
+    foreign[0] = 'X'.charCodeAt(0);
+    expect(() => PersonIndex.fromBytes(foreign)).toThrow();
+  });
 });
 
 describe('person centroids', () => {

@@ -7,7 +7,8 @@ import {
   ASSIGN_SUGGESTIONS,
   CLUSTER_NEIGHBOURS,
 } from './constants.ts';
-import { createHnswIndex, type EmbeddingIndex } from '../math/hnsw.ts';
+import { createHnswIndex, loadHnswIndex, type EmbeddingIndex } from '../math/hnsw.ts';
+import { pack, PackedFormatError, unpack } from '../math/packed.ts';
 
 export interface PersonMatch {
   personId: number;
@@ -49,7 +50,7 @@ export class PersonIndex {
 
   private constructor(
     readonly dim: number,
-    private readonly method: 'exact' | 'hnsw',
+    readonly method: 'exact' | 'hnsw',
     private readonly seed: number,
     capacity: number,
   ) {
@@ -60,7 +61,7 @@ export class PersonIndex {
   static build(vectors: Float32Array, personIds: ArrayLike<number>, dim: number, options: PersonIndexOptions = {}): PersonIndex {
     const count = personIds.length;
     if (vectors.length !== count * dim) throw new RangeError(`${vectors.length} floats for ${count} rows of ${dim}`);
-    const method = options.method ?? (count <= ASSIGN_EXACT_MAX_ROWS ? 'exact' : 'hnsw');
+    const method = options.method ?? PersonIndex.methodFor(count);
     const people = new PersonIndex(dim, method, options.seed ?? 1, count);
     if (method === 'hnsw') {
       people.index = createHnswIndex(dim, count, { ...CLUSTER_NEIGHBOURS.hnsw, seed: options.seed }, { vectors, n: count });
@@ -69,9 +70,59 @@ export class PersonIndex {
     return people;
   }
 
+  /** The search a build of this many rows uses by default: an exact scan for few rows, HNSW for many. */
+  static methodFor(rows: number): 'exact' | 'hnsw' {
+    return rows <= ASSIGN_EXACT_MAX_ROWS ? 'exact' : 'hnsw';
+  }
+
+  /**
+   * An index from toBytes(): the same rows, removals and graph, so it answers as the saved one did.
+   * Bytes that are not such an index throw.
+   */
+  static fromBytes(bytes: Uint8Array): PersonIndex {
+    const { header, arrays } = unpack(bytes);
+    const h = header as { format?: number; dim: number; method: 'exact' | 'hnsw'; seed: number };
+    const [personOf, removed, rows, graph] = arrays;
+    const valid =
+      h?.format === 1 && Number.isInteger(h.dim) && h.dim > 0 && (h.method === 'exact' || h.method === 'hnsw') &&
+      personOf instanceof Float64Array && removed instanceof Float64Array && rows instanceof Float32Array &&
+      rows.length === personOf.length * h.dim && removed.every((r) => Number.isInteger(r) && r >= 0 && r < personOf.length) &&
+      (h.method === 'exact' || graph instanceof Uint8Array);
+    if (!valid) throw new PackedFormatError('not a stored person index');
+    const people = new PersonIndex(h.dim, h.method, h.seed, personOf.length);
+    people.rows.set(rows);
+    for (const id of personOf) people.personOf.push(id);
+    for (const r of removed) people.removed.add(r);
+    if (h.method === 'hnsw') people.index = loadHnswIndex(graph as Uint8Array, people.rows);
+    return people;
+  }
+
+  /** The index as bytes for fromBytes (rows, removals, and the HNSW graph when it has one). */
+  toBytes(): Uint8Array {
+    const arrays = [Float64Array.from(this.personOf), Float64Array.from(this.removed), this.rows.subarray(0, this.personOf.length * this.dim)];
+    return pack({ format: 1, dim: this.dim, method: this.method, seed: this.seed }, this.index ? [...arrays, this.index.toBytes()] : arrays);
+  }
+
   /** Live rows (added and not removed). */
   get size(): number {
     return this.personOf.length - this.removed.size;
+  }
+
+  /** Rows ever added, removed ones included (what the index holds). */
+  get rowCount(): number {
+    return this.personOf.length;
+  }
+
+  /** The live rows and their people, in row order (to build a compact index of the same rows). */
+  live(): { vectors: Float32Array; personIds: number[] } {
+    const personIds: number[] = [];
+    const vectors = new Float32Array(this.size * this.dim);
+    for (let r = 0; r < this.personOf.length; r++) {
+      if (this.removed.has(r)) continue;
+      vectors.set(this.rows.subarray(r * this.dim, (r + 1) * this.dim), personIds.length * this.dim);
+      personIds.push(this.personOf[r]);
+    }
+    return { vectors, personIds };
   }
 
   /** Adds rows; returns their row numbers (for remove). */

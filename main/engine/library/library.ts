@@ -67,9 +67,12 @@ export class Library {
     return { ...(threshold !== undefined ? { threshold } : {}), ...(minFaces !== undefined ? { minFaces } : {}) };
   }
 
-  /** The people service for the library's model, in its adopted adapter's space, with the saved settings. */
+  /**
+   * The people service for the library's model, in its adopted adapter's space, with the saved settings; its
+   * person index is kept in `<cache>/people`.
+   */
   people(overrides: PeopleOverrides = {}): Promise<PeopleService> {
-    return openPeople(this.catalog, this.modelId(), this.peopleOptions(overrides));
+    return openPeople(this.catalog, this.modelId(), { ...this.peopleOptions(overrides), personIndexDir: path.join(this.cacheDir, 'people') });
   }
 
   /**

@@ -1,7 +1,8 @@
 // Approximate nearest rows: an HNSW index (hnswlib-node) in L2 space, optionally built on a PCA projection,
 // with every candidate re-ranked by its exact L2 distance on the full rows.
 import hnswlib from 'hnswlib-node';
-import { readBottomLayerLinks, type BottomLayerLinks } from './hnsw-file.ts';
+import { loadIndexBytes, readBottomLayerLinks, savedIndexBytes, type BottomLayerLinks } from './hnsw-file.ts';
+import { pack, PackedFormatError, unpack } from './packed.ts';
 import { fitPca, pcaProject, type Pca } from './pca.ts';
 
 const { HierarchicalNSW } = hnswlib;
@@ -46,6 +47,24 @@ export interface EmbeddingIndex {
    * reverse links it kept), by label; null if they cannot be read. Needs labels 0..size-1.
    */
   bottomLayerLinks(): BottomLayerLinks | null;
+  /**
+   * The index as bytes (hnswlib's own file, its projection and tunables) for loadHnswIndex; the full rows
+   * are not included, the caller stores them.
+   */
+  toBytes(): Uint8Array;
+}
+
+/** What the bytes of an index say of it beside hnswlib's file. */
+interface StoredHeader {
+  format: 1;
+  dim: number;
+  graphDim: number;
+  /** Live rows; one past the largest label ever added; hnswlib's elements (removed ones included). */
+  size: number;
+  labels: number;
+  elements: number;
+  rerankFactor: number;
+  projection: { outDim: number; keptVariance: number } | null;
 }
 
 /**
@@ -57,15 +76,45 @@ export function createHnswIndex(dim: number, capacity: number, params: HnswParam
     params.projectedDim && params.projectedDim < dim && fitRows && fitRows.n > 0
       ? fitPca(fitRows.vectors, fitRows.n, dim, params.projectedDim, params.projectionSample ?? fitRows.n, params.seed ?? 1)
       : null;
-  const rerankFactor = params.rerankFactor ?? 2;
   const graphDim = projection ? projection.outDim : dim;
   const index = new HierarchicalNSW('l2', graphDim);
-  let capacityNow = Math.max(1, capacity);
-  index.initIndex(capacityNow, params.m, params.efConstruction, (params.seed ?? 100) >>> 0);
+  index.initIndex(Math.max(1, capacity), params.m, params.efConstruction, (params.seed ?? 100) >>> 0);
+  return wrapIndex(index, dim, projection, params.rerankFactor ?? 2, { stored: new Float32Array(0), size: 0, labels: 0 });
+}
+
+/**
+ * An index from EmbeddingIndex.toBytes() over the same full rows (by label; kept by reference, so the caller
+ * must not change them). Bytes that are not such an index, or rows that do not cover it, throw.
+ */
+export function loadHnswIndex(bytes: Uint8Array, rows: Float32Array): EmbeddingIndex {
+  const { header, arrays } = unpack(bytes);
+  const h = header as StoredHeader;
+  const [file, mean, axes] = arrays;
+  if (h?.format !== 1 || !(file instanceof Uint8Array) || rows.length < h.labels * h.dim) throw new PackedFormatError('not a stored HNSW index for these rows');
+  let projection: Pca | null = null;
+  if (h.projection) {
+    if (!(mean instanceof Float64Array) || !(axes instanceof Float64Array) || mean.length !== h.dim || axes.length !== h.graphDim * h.dim) {
+      throw new PackedFormatError('stored HNSW projection damaged');
+    }
+    projection = { inDim: h.dim, outDim: h.graphDim, mean, axes, keptVariance: h.projection.keptVariance };
+  }
+  const index = new HierarchicalNSW('l2', h.graphDim);
+  loadIndexBytes(file, h.graphDim, h.elements, (name) => index.readIndexSync(name));
+  return wrapIndex(index, h.dim, projection, h.rerankFactor, { stored: rows, size: h.size, labels: h.labels });
+}
+
+function wrapIndex(
+  index: InstanceType<typeof HierarchicalNSW>,
+  dim: number,
+  projection: Pca | null,
+  rerankFactor: number,
+  start: { stored: Float32Array; size: number; labels: number },
+): EmbeddingIndex {
+  const graphDim = projection ? projection.outDim : dim;
+  let capacityNow = index.getMaxElements();
 
   // Full rows by label, for exact re-ranking (allocated on first use unless the first batch is adopted).
-  let stored: Float32Array = new Float32Array(0);
-  let size = 0;
+  let { stored, size, labels } = start;
   let currentEf = -1;
   const row = new Array<number>(graphDim);
   const toArray = (values: Float32Array, offset: number): number[] => {
@@ -104,6 +153,7 @@ export function createHnswIndex(dim: number, capacity: number, params: HnswParam
       const rows = graphRows(vectors, count);
       for (let i = 0; i < count; i++) index.addPoint(toArray(rows, i * graphDim), firstLabel + i);
       size += count;
+      labels = Math.max(labels, needed);
     },
     remove(label) {
       index.markDelete(label);
@@ -112,6 +162,14 @@ export function createHnswIndex(dim: number, capacity: number, params: HnswParam
     distanceTo: exactDistance,
     bottomLayerLinks() {
       return readBottomLayerLinks((file) => index.writeIndexSync(file), size, graphDim);
+    },
+    toBytes() {
+      const header: StoredHeader = {
+        format: 1, dim, graphDim, size, labels, elements: index.getCurrentCount(), rerankFactor,
+        projection: projection && { outDim: projection.outDim, keptVariance: projection.keptVariance },
+      };
+      const file = new Uint8Array(savedIndexBytes((name) => index.writeIndexSync(name)));
+      return pack(header, projection ? [file, projection.mean, projection.axes] : [file]);
     },
     search(query, k, ef, accept) {
       if (size === 0 || k <= 0) return { labels: [], distances: [] };

@@ -13,6 +13,10 @@ export class PeopleContext {
   readonly pairThreshold: number;
   readonly assignThreshold: number;
   readonly minFaces: number;
+  /** The adopted adapter whose space faces are grouped in (null: the model's own space). */
+  readonly adapterId: number | null;
+  /** Where the person index is kept between processes (null: rebuilt by each service). */
+  readonly personIndexFile: string | null;
   private readonly transform?: EmbeddingTransform;
   private projected: Map<number, Float32Array> | null = null;
 
@@ -27,6 +31,9 @@ export class PeopleContext {
     this.pairThreshold = Math.min(this.threshold, opts.pairThreshold ?? (d ? (d.pairThreshold * this.threshold) / d.threshold : this.threshold));
     this.assignThreshold = opts.assignThreshold ?? d.assignThreshold;
     this.minFaces = opts.minFaces ?? PEOPLE_DEFAULTS.minFaces;
+    this.adapterId = opts.adapterId ?? null;
+    // An index file names the space it was built in: a transform without its adapter id cannot be named.
+    this.personIndexFile = opts.transform && opts.adapterId === undefined ? null : opts.personIndexFile ?? null;
   }
 
   /** A face's embedding in the space faces are grouped in: the adapter's when one is adopted. */
@@ -46,9 +53,27 @@ export class PeopleContext {
     return this.transform ? this.transform(raw, raw.length) : raw;
   }
 
+  /**
+   * Embeddings in the grouping space, row-major: through the adapter in one batch, without reading the rest
+   * of the library (embedding() projects every live face once, for callers that go on to most of them).
+   */
+  embeddingsOf(raw: readonly Float32Array[]): Float32Array {
+    const dim = raw[0]?.length ?? 0;
+    const vectors = new Float32Array(raw.length * dim);
+    raw.forEach((v, i) => vectors.set(v, i * dim));
+    return this.transform && raw.length ? this.transform(vectors, dim) : vectors;
+  }
+
   /** A face with its embedding in the grouping space. */
   projectedFace(face: Face): Face {
     return { ...face, embedding: this.embedding(face.id, face.embedding) };
+  }
+
+  /** Faces with their embeddings in the grouping space, in one batch (embeddingsOf). */
+  projectedFaces(faces: Face[]): Face[] {
+    const vectors = this.embeddingsOf(faces.map((f) => f.embedding));
+    const dim = faces[0]?.embedding.length ?? 0;
+    return faces.map((f, i) => ({ ...f, embedding: vectors.subarray(i * dim, (i + 1) * dim) }));
   }
 
   requirePerson(id: number): Person {

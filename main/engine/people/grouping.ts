@@ -2,15 +2,19 @@
 // among themselves by average linkage; a full re-cluster rebuilds only what the user has not decided.
 import { PEOPLE_DEFAULTS } from '../../../shared/settings.ts';
 import { averageLinkage } from '../cluster/average-linkage.ts';
-import { PersonIndex } from '../cluster/assign.ts';
 import { distanceToGroup, sizeAwareLimit } from '../cluster/merge-limit.ts';
 import type { Face } from '../library/catalog/rows.ts';
 import type { PeopleContext } from './context.ts';
+import { PersonIndexStore } from './person-index-store.ts';
 import type { PeopleReadModel } from './read-model.ts';
-import type { Centroid, PeopleSuggestions } from './suggestions.ts';
 
 export class PeopleGrouping {
-  constructor(private readonly ctx: PeopleContext, private readonly suggestions: PeopleSuggestions, private readonly read: PeopleReadModel) {}
+  /** Every person's centroid, for new faces to join: kept on disk when the context names a file. */
+  readonly personIndex: PersonIndexStore;
+
+  constructor(private readonly ctx: PeopleContext, private readonly read: PeopleReadModel) {
+    this.personIndex = new PersonIndexStore(ctx, ctx.personIndexFile);
+  }
 
   /**
    * Faces without a person that may be grouped automatically: live, of this model, confidently detected and
@@ -21,12 +25,12 @@ export class PeopleGrouping {
     const assigned = catalog.people.assignedFaceIds();
     const ignored = catalog.ignored.ids();
     const live = catalog.photos.liveIds();
-    const faces = only
+    const found = only
       ? only.map((id) => catalog.faces.get(id)).filter((f): f is Face => !!f && f.modelId === modelId && live.has(f.photoId))
       : catalog.faces.live(modelId);
-    return faces
-      .filter((f) => !assigned.has(f.id) && !ignored.has(f.id) && f.score >= PEOPLE_DEFAULTS.minClusterScore && f.quality.size >= PEOPLE_DEFAULTS.minClusterFaceSize)
-      .map((f) => this.ctx.projectedFace(f));
+    const faces = found
+      .filter((f) => !assigned.has(f.id) && !ignored.has(f.id) && f.score >= PEOPLE_DEFAULTS.minClusterScore && f.quality.size >= PEOPLE_DEFAULTS.minClusterFaceSize);
+    return this.ctx.projectedFaces(faces);
   }
 
   /**
@@ -36,13 +40,16 @@ export class PeopleGrouping {
    * Faces left over are grouped among themselves; groups of at least `minFaces` become new people.
    */
   assignNew(faceIds?: number[]): { assigned: number; unassigned: number; people: number } {
-    return this.ctx.catalog.transaction(() => {
+    const result = this.committed(() => {
       const free = this.freeFaces(faceIds);
       const assigned = this.joinExisting(free);
       const rest = free.filter((f) => !assigned.has(f.id));
       const created = this.groupIntoNewPeople(rest);
       return { assigned: assigned.size + created.faces, unassigned: rest.length - created.faces, people: created.people };
     });
+    // The index as joinExisting read it, before this call's assignments (they are recomputed next time).
+    this.personIndex.save();
+    return result;
   }
 
   /**
@@ -51,7 +58,7 @@ export class PeopleGrouping {
    */
   recluster(): { people: number; assigned: number; unassigned: number } {
     const { catalog, modelId } = this.ctx;
-    return catalog.transaction(() => {
+    const result = this.committed(() => {
       const previous = catalog.people.automaticAssignments(modelId);
       catalog.people.dropAutomaticAssignments(modelId);
       const free = this.freeFaces();
@@ -62,38 +69,60 @@ export class PeopleGrouping {
       const people = this.read.listPeople({ includeHidden: true }).length;
       return { people, assigned: joined.size + created.faces, unassigned: rest.length - created.faces };
     });
+    // Every person changed: the index is built for the people the re-cluster made, and kept for the next process.
+    this.personIndex.current();
+    this.personIndex.save();
+    return result;
+  }
+
+  /**
+   * Runs fn in one transaction. When it rolls back, the person index held in memory goes too: it may
+   * have been brought up to date with writes that never happened.
+   */
+  private committed<T>(fn: () => T): T {
+    try {
+      return this.ctx.catalog.transaction(fn);
+    } catch (err) {
+      this.personIndex.forget();
+      throw err;
+    }
   }
 
   private joinExisting(faces: Face[]): Set<number> {
     const joined = new Set<number>();
-    const centroids = this.suggestions.centroids();
-    if (!centroids.length || !faces.length) return joined;
-    const dim = faces[0].embedding.length;
+    if (!faces.length) return joined;
+    const { catalog, modelId } = this.ctx;
     // Nearest people per face through the cluster module's index (exact for few people, HNSW for many).
-    const rows = new Float32Array(centroids.length * dim);
-    centroids.forEach((c, i) => rows.set(c.vector, i * dim));
-    const index = PersonIndex.build(rows, centroids.map((c) => c.personId), dim, { seed: PEOPLE_DEFAULTS.seed });
+    const { index, person } = this.personIndex.current();
+    if (!index.size) return joined;
+    const dim = faces[0].embedding.length;
     const queries = new Float32Array(faces.length * dim);
     faces.forEach((f, i) => queries.set(f.embedding, i * dim));
     const matches = index.assign(queries, faces.length, { threshold: this.ctx.assignThreshold, suggestions: PEOPLE_DEFAULTS.assignCandidates });
-    const rejected = this.ctx.catalog.people.rejections();
-    const byPerson = new Map(centroids.map((c) => [c.personId, c]));
+    const rejected = catalog.people.rejections();
     const limit = sizeAwareLimit(this.ctx.threshold, this.ctx.pairThreshold);
     // Closest pairs first, so when two faces of one photo want the same person the closer one wins.
-    const offers: { face: Face; c: Centroid; d: number }[] = [];
+    const offers: { face: Face; personId: number; d: number }[] = [];
     faces.forEach((face, i) => {
       for (const m of matches[i].suggestions) {
-        const c = byPerson.get(m.personId)!;
+        const { faces: size, meanLength } = person(m.personId);
         // The clustering's own rule: the face's average distance to the person's faces, within the limit for its size.
-        const toGroup = distanceToGroup(1 - (m.distance * m.distance) / 2, c.meanLength);
-        if (m.distance <= this.ctx.assignThreshold && toGroup <= limit(1, c.faces) && !rejected.get(face.id)?.has(m.personId)) offers.push({ face, c, d: m.distance });
+        const toGroup = distanceToGroup(1 - (m.distance * m.distance) / 2, meanLength);
+        if (m.distance <= this.ctx.assignThreshold && toGroup <= limit(1, size) && !rejected.get(face.id)?.has(m.personId)) offers.push({ face, personId: m.personId, d: m.distance });
       }
     });
     offers.sort((a, b) => a.d - b.d);
-    for (const { face, c } of offers) {
-      if (joined.has(face.id) || c.photos.has(face.photoId)) continue;
-      this.ctx.catalog.people.assign(face.id, c.personId, 'auto');
-      c.photos.add(face.photoId);
+    // A person never gets two faces of one photo: the people each photo has, read for the photos offered.
+    const inPhoto = new Map<number, Set<number>>();
+    const peopleIn = (photoId: number): Set<number> => {
+      let people = inPhoto.get(photoId);
+      if (!people) inPhoto.set(photoId, (people = new Set(catalog.people.peopleInPhoto(photoId, modelId))));
+      return people;
+    };
+    for (const { face, personId } of offers) {
+      if (joined.has(face.id) || peopleIn(face.photoId).has(personId)) continue;
+      catalog.people.assign(face.id, personId, 'auto');
+      peopleIn(face.photoId).add(personId);
       joined.add(face.id);
     }
     return joined;

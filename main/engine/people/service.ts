@@ -8,6 +8,7 @@ import type { Catalog } from '../library/catalog/catalog.ts';
 import { PeopleContext } from './context.ts';
 import { PeopleDecisions } from './decisions.ts';
 import { PeopleGrouping } from './grouping.ts';
+import type { PersonIndexRefresh } from './person-index-store.ts';
 import { PeopleReadModel } from './read-model.ts';
 import { PeopleSuggestions } from './suggestions.ts';
 import type { FaceRef, PeopleOptions, PersonSummary, Suggestion } from './types.ts';
@@ -25,7 +26,7 @@ export class PeopleService {
     this.ctx = new PeopleContext(catalog, opts);
     this.read = new PeopleReadModel(this.ctx);
     this.suggestions = new PeopleSuggestions(this.ctx);
-    this.grouping = new PeopleGrouping(this.ctx, this.suggestions, this.read);
+    this.grouping = new PeopleGrouping(this.ctx, this.read);
     this.decisions = new PeopleDecisions(this.ctx);
   }
 
@@ -49,6 +50,8 @@ export class PeopleService {
   // Automatic grouping
   assignNew(faceIds?: number[]): { assigned: number; unassigned: number; people: number } { return this.grouping.assignNew(faceIds); }
   recluster(): { people: number; assigned: number; unassigned: number } { return this.grouping.recluster(); }
+  /** How the person index was last brought up to date (from memory, its file or the catalog), and in how long. */
+  personIndexRefresh(): PersonIndexRefresh | null { return this.grouping.personIndex.lastRefresh; }
 
   // User decisions
   rename(personId: number, name: string): void { this.decisions.rename(personId, name); }

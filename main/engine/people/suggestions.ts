@@ -2,6 +2,7 @@
 import { PEOPLE_DEFAULTS } from '../../../shared/settings.ts';
 import { personCentroids } from '../cluster/assign.ts';
 import { dot, unitDistance } from '../math/vectors.ts';
+import type { AssignedFace } from '../library/catalog/people.ts';
 import type { PeopleContext } from './context.ts';
 import type { FaceRef, Suggestion } from './types.ts';
 
@@ -14,23 +15,35 @@ export interface Centroid {
   meanLength: number;
 }
 
+/**
+ * Each person's centroid (personCentroids) over the faces that define them: the user-confirmed ones when the
+ * person has some, else all. `vectorsOf` gives those faces' embeddings in the grouping space, row-major.
+ */
+export function personMeans(
+  rows: AssignedFace[], vectorsOf: (members: AssignedFace[]) => Float32Array,
+): ReturnType<typeof personCentroids> & { dim: number } {
+  const confirmed = new Set(rows.filter((r) => r.source === 'user').map((r) => r.personId));
+  const members = rows.filter((r) => r.source === 'user' || !confirmed.has(r.personId));
+  if (!members.length) return { vectors: new Float32Array(0), personIds: [], faces: [], meanLengths: [], dim: 0 };
+  const dim = members[0].embedding.length;
+  return { ...personCentroids(vectorsOf(members), members.map((r) => r.personId), dim), dim };
+}
+
 export class PeopleSuggestions {
   constructor(private readonly ctx: PeopleContext) {}
 
   /** Unit-length mean embedding of each person, from its user-confirmed faces when it has some. */
   centroids(): Centroid[] {
     const rows = this.ctx.catalog.people.assignedFaces(this.ctx.modelId);
-    const confirmed = new Set(rows.filter((r) => r.source === 'user').map((r) => r.personId));
     const photos = new Map<number, Set<number>>();
     for (const r of rows) (photos.get(r.personId) ?? photos.set(r.personId, new Set()).get(r.personId)!).add(r.photoId);
-    const members = rows.filter((r) => r.source === 'user' || !confirmed.has(r.personId));
-    if (!members.length) return [];
-    const dim = members[0].embedding.length;
-    const vectors = new Float32Array(members.length * dim);
-    members.forEach((r, i) => vectors.set(this.ctx.embedding(r.faceId, r.embedding), i * dim));
-    const c = personCentroids(vectors, members.map((r) => r.personId), dim);
+    const c = personMeans(rows, (members) => {
+      const vectors = new Float32Array(members.length * members[0].embedding.length);
+      members.forEach((r, i) => vectors.set(this.ctx.embedding(r.faceId, r.embedding), i * r.embedding.length));
+      return vectors;
+    });
     return c.personIds.map((personId, i) => ({
-      personId, vector: c.vectors.subarray(i * dim, (i + 1) * dim), photos: photos.get(personId)!, faces: c.faces[i], meanLength: c.meanLengths[i],
+      personId, vector: c.vectors.subarray(i * c.dim, (i + 1) * c.dim), photos: photos.get(personId)!, faces: c.faces[i], meanLength: c.meanLengths[i],
     }));
   }
 

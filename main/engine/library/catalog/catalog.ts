@@ -8,6 +8,7 @@ import { FaceStore } from './faces.ts';
 import { IgnoredFaces } from './ignored-faces.ts';
 import { defaultCatalogPath } from './location.ts';
 import { PeopleStore } from './people.ts';
+import { PersonChanges } from './person-changes.ts';
 import { PhotoIndex } from './photo-index.ts';
 import { PhotoStore } from './photos.ts';
 import { RootStore } from './roots.ts';
@@ -26,6 +27,8 @@ export class Catalog {
   readonly photos: PhotoStore;
   readonly faces: FaceStore;
   readonly people: PeopleStore;
+  /** Which people changed since a given change (for the person index kept on disk). */
+  readonly personChanges: PersonChanges;
   readonly decisions: DecisionStore;
   readonly adapters: AdapterStore;
   readonly settings: SettingsTable;
@@ -48,6 +51,7 @@ export class Catalog {
     this.faces = new FaceStore(db);
     this.photos = new PhotoStore(db, this.faces, tx);
     this.people = new PeopleStore(db);
+    this.personChanges = new PersonChanges(db);
     this.decisions = new DecisionStore(db);
     this.adapters = new AdapterStore(db, tx);
     this.settings = new SettingsTable(db);

@@ -139,14 +139,25 @@ export class PeopleStore {
     };
   }
 
-  /** Every assigned face of one model in analysed photos, with its person, source and photo. */
-  assignedFaces(modelId: string): { personId: number; source: AssignmentSource; faceId: number; embedding: Float32Array; photoId: number }[] {
+  /**
+   * Every assigned face of one model in analysed photos, with its person, source and photo, by face id;
+   * `of` limits them to some people. (`+f.model_id`: the model's index would walk all its faces, where the
+   * assignments, or the people's, are what to walk.)
+   */
+  assignedFaces(modelId: string, of?: number[]): AssignedFace[] {
     const rows = this.db.prepare(
       `SELECT a.person_id, a.source, a.face_id, f.embedding, f.photo_id FROM assignments a
          JOIN faces f ON f.id = a.face_id JOIN photos p ON p.id = f.photo_id AND p.status = 'ok'
-        WHERE f.model_id = ?`,
-    ).raw().all(modelId) as [number, AssignmentSource, number, Buffer, number][];
+        WHERE +f.model_id = ? ${of ? 'AND a.person_id IN (SELECT value FROM json_each(?))' : ''} ORDER BY a.face_id`,
+    ).raw().all(modelId, ...(of ? [JSON.stringify(of)] : [])) as [number, AssignmentSource, number, Buffer, number][];
     return rows.map(([personId, source, faceId, blob, photoId]) => ({ personId, source, faceId, embedding: blobToEmbedding(blob), photoId }));
+  }
+
+  /** The people that a face of this model in this photo belongs to (through the photo's faces, not the model's). */
+  peopleInPhoto(photoId: number, modelId: string): number[] {
+    return this.db.prepare(
+      'SELECT DISTINCT a.person_id FROM faces f JOIN assignments a ON a.face_id = f.id WHERE f.photo_id = ? AND +f.model_id = ?',
+    ).pluck().all(photoId, modelId) as number[];
   }
 
   /** Ids of every face that has a person. */
@@ -213,6 +224,15 @@ export class PeopleStore {
   restore(p: Person): void {
     this.db.prepare('INSERT INTO people (id, name, hidden, cover_face_id, created_at) VALUES (?, ?, ?, ?, ?)').run(p.id, p.name, p.hidden ? 1 : 0, p.coverFaceId, p.createdAt);
   }
+}
+
+/** An assigned face with its embedding (the stuff of a person's centroid). */
+export interface AssignedFace {
+  personId: number;
+  source: AssignmentSource;
+  faceId: number;
+  embedding: Float32Array;
+  photoId: number;
 }
 
 /** A face as the people views list it. */

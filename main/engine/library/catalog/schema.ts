@@ -1,5 +1,6 @@
 // The catalog schema as an ordered list of migrations; PRAGMA user_version records how many have run.
 import type Database from 'better-sqlite3';
+import { PERSON_CHANGES_MIGRATION } from './person-changes.ts';
 import { XMP_MIGRATION } from './xmp-store.ts';
 
 /**
@@ -206,6 +207,8 @@ export const MIGRATIONS: readonly string[] = [
   `,
   // 4: face regions read from XMP and metadata problems (issue 17).
   XMP_MIGRATION,
+  // 5: the log of people whose faces changed, for the person index kept on disk (issue 16).
+  PERSON_CHANGES_MIGRATION,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
