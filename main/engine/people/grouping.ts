@@ -22,14 +22,14 @@ export class PeopleGrouping {
    */
   private freeFaces(only?: number[]): Face[] {
     const { catalog, modelId } = this.ctx;
-    const assigned = catalog.people.assignedFaceIds();
-    const ignored = catalog.ignored.ids();
-    const live = catalog.photos.liveIds();
-    const found = only
-      ? only.map((id) => catalog.faces.get(id)).filter((f): f is Face => !!f && f.modelId === modelId && live.has(f.photoId))
-      : catalog.faces.live(modelId);
-    const faces = found
-      .filter((f) => !assigned.has(f.id) && !ignored.has(f.id) && f.score >= PEOPLE_DEFAULTS.minClusterScore && f.quality.size >= PEOPLE_DEFAULTS.minClusterFaceSize);
+    let waiting: Face[];
+    if (only) waiting = catalog.faces.unassignedAmong(only, modelId);
+    else {
+      const assigned = catalog.people.assignedFaceIds();
+      const ignored = catalog.ignored.ids();
+      waiting = catalog.faces.live(modelId).filter((f) => !assigned.has(f.id) && !ignored.has(f.id));
+    }
+    const faces = waiting.filter((f) => f.score >= PEOPLE_DEFAULTS.minClusterScore && f.quality.size >= PEOPLE_DEFAULTS.minClusterFaceSize);
     return this.ctx.projectedFaces(faces);
   }
 

@@ -57,6 +57,21 @@ export class FaceStore {
     return (this.db.prepare(sql).all(...(modelId ? [modelId] : [])) as Row[]).map(toFace);
   }
 
+  /**
+   * The faces among `ids` (in that order) of this model, in analysed photos, that have no person and are not
+   * ignored: the new faces of an index run that may join people, read without the rest of the library.
+   */
+  unassignedAmong(ids: number[], modelId: string): Face[] {
+    const rows = this.db.prepare(
+      `SELECT f.* FROM faces f JOIN photos p ON p.id = f.photo_id AND p.status = 'ok'
+        WHERE f.id IN (SELECT value FROM json_each(?)) AND f.model_id = ?
+          AND NOT EXISTS (SELECT 1 FROM assignments a WHERE a.face_id = f.id)
+          AND NOT EXISTS (SELECT 1 FROM ignored_faces i WHERE i.face_id = f.id)`,
+    ).all(JSON.stringify(ids), modelId) as Row[];
+    const byId = new Map(rows.map((r) => [r.id as number, toFace(r)]));
+    return ids.map((id) => byId.get(id)).filter((f): f is Face => f !== undefined);
+  }
+
   setThumb(faceId: number, thumb: string | null): void {
     this.db.prepare('UPDATE faces SET thumb = ? WHERE id = ?').run(thumb, faceId);
   }

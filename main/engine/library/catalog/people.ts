@@ -6,6 +6,8 @@ type Row = Record<string, unknown>;
 const now = (): number => Date.now();
 
 export class PeopleStore {
+  private assignStatement: Database.Statement | undefined;
+
   constructor(private readonly db: Database.Database) {}
 
   create(name: string | null = null, opts: { hidden?: boolean; coverFaceId?: number | null } = {}): Person {
@@ -36,12 +38,13 @@ export class PeopleStore {
   }
 
   assign(faceId: number, personId: number, source: AssignmentSource): void {
-    this.db
-      .prepare(
-        `INSERT INTO assignments (face_id, person_id, source, created_at) VALUES (?, ?, ?, ?)
-         ON CONFLICT (face_id) DO UPDATE SET person_id = excluded.person_id, source = excluded.source, created_at = excluded.created_at`,
-      )
-      .run(faceId, personId, source, now());
+    // Prepared once: compiling it compiles every trigger on assignments (the photo index, the change log),
+    // which cost more than running it (a re-cluster assigns every face).
+    this.assignStatement ??= this.db.prepare(
+      `INSERT INTO assignments (face_id, person_id, source, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (face_id) DO UPDATE SET person_id = excluded.person_id, source = excluded.source, created_at = excluded.created_at`,
+    );
+    this.assignStatement.run(faceId, personId, source, now());
   }
 
   unassign(faceId: number): void {
