@@ -259,6 +259,29 @@ describe('the person index kept on disk', () => {
     }
   });
 
+  it('assigns only the given faces that wait for a person: not ignored, assigned, retired or of another model', async () => {
+    const { catalog, people } = await open();
+    try {
+      const [waiting, ignored, decided, retired] = [0, 1, 2, 3].map((i) => photo(catalog, i)[0]);
+      catalog.ignored.add([ignored]);
+      const elsewhere = catalog.people.assignment(catalog.faces.ofPhoto(catalog.photos.idByPath('/library/p40.jpg')!)[0].id)!.personId;
+      people.moveFaces([decided], elsewhere);
+      catalog.photos.retire(catalog.faces.get(retired)!.photoId);
+      const otherModel = catalog.photos.insertAnalysed(
+        { rootId: null, path: '/library/other-model.jpg', size: 1, mtimeMs: 1 },
+        { contentHash: 'other-model'.padStart(64, '0'), width: 400, height: 300, orientation: 1, takenAt: null },
+        { detectorId: 'mtcnn', modelId: 'dlib-resnet-128', faces: [{ ...faceOf(0), modelId: 'dlib-resnet-128' }] },
+      ).faceIds[0];
+      const result = people.assignNew([waiting, ignored, decided, retired, otherModel, 999_999]);
+      expect(result).toEqual({ assigned: 1, unassigned: 0, people: 0 });
+      expect(catalog.people.assignment(waiting)?.personId).toBe(catalog.people.assignment(catalog.faces.ofPhoto(catalog.photos.idByPath('/library/p1.jpg')!)[0].id)!.personId);
+      expect(catalog.people.assignment(decided)).toMatchObject({ personId: elsewhere, source: 'user' });
+      for (const id of [ignored, retired, otherModel]) expect(catalog.people.assignment(id)).toBeUndefined();
+    } finally {
+      catalog.close();
+    }
+  });
+
   it('loads an HNSW index (thousands of people) that assigns as a rebuild does', async () => {
     // 2,100 people of 2 faces each, made directly (as a re-cluster would leave them) to stay quick.
     const big = path.join(dir, 'big.db');
