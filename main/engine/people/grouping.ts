@@ -70,8 +70,7 @@ export class PeopleGrouping {
       return { people, assigned: joined.size + created.faces, unassigned: rest.length - created.faces };
     });
     // Every person changed: the index is built for the people the re-cluster made, and kept for the next process.
-    this.personIndex.current();
-    this.personIndex.save();
+    this.personIndex.keep();
     return result;
   }
 

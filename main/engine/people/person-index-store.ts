@@ -101,6 +101,13 @@ export class PersonIndexStore {
     };
   }
 
+  /** Brings the index up to date and writes it, when it is kept on disk (after a re-cluster changed everyone). */
+  keep(): void {
+    if (!this.file) return;
+    this.current();
+    this.save();
+  }
+
   /** Drops the index held in memory (after a transaction that read it rolled back). */
   forget(): void {
     this.state = null;
