@@ -240,6 +240,18 @@ describe('the person index kept on disk', () => {
     }
   });
 
+  it('costs only the file, never the job, where the cache folder cannot be written', async () => {
+    const { catalog, people } = await open(dbFile, path.join(dbFile, 'people')); // under a file, not a folder
+    try {
+      const faceIds = addNewFaces(catalog);
+      const result = people.assignNew(faceIds);
+      expect(result.assigned).toBeGreaterThanOrEqual(28);
+      expect(people.personIndexRefresh()!.source).toBe('catalog');
+    } finally {
+      catalog.close();
+    }
+  });
+
   it('rebuilds when the catalog is older than the file (restored from a backup)', async () => {
     const backup = path.join(dir, 'backup.db');
     copyFileSync(dbFile, backup);
@@ -296,7 +308,19 @@ describe('the person index kept on disk', () => {
       });
       const built = people.grouping.personIndex.current();
       expect(built.index.method).toBe('hnsw');
+      // hnswlib writes its graph through a temporary file: with no temporary folder the index is not kept,
+      // and nothing else fails.
+      const tmpdir = process.env.TMPDIR;
+      process.env.TMPDIR = path.join(dir, 'no-such-folder');
+      try {
+        people.grouping.personIndex.save();
+      } finally {
+        if (tmpdir === undefined) delete process.env.TMPDIR;
+        else process.env.TMPDIR = tmpdir;
+      }
+      expect(existsSync(bigIndex)).toBe(false);
       people.grouping.personIndex.save();
+      expect(readdirSync(bigIndex)).toEqual([`${MODEL}-model.index`]);
       catalog.close();
     }
     const writer = new Catalog(big);

@@ -124,17 +124,22 @@ export class PersonIndexStore {
     if (!catalogId) return;
     const { index, seq, rowOf, faces, meanLengths } = this.state;
     const header: FileHeader = { format: FORMAT, catalogId, modelId: this.ctx.modelId, adapterId: this.ctx.adapterId, seq };
-    const body = pack(header, [
-      index.toBytes(), Float64Array.from(rowOf.keys()), Float64Array.from(rowOf.values()), Float64Array.from(faces), Float64Array.from(meanLengths),
-    ]);
     const temp = `${this.file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
     try {
+      // The HNSW graph passes through a temporary file too (hnswlib writes only files): inside the try.
+      const body = pack(header, [
+        index.toBytes(), Float64Array.from(rowOf.keys()), Float64Array.from(rowOf.values()), Float64Array.from(faces), Float64Array.from(meanLengths),
+      ]);
       mkdirSync(path.dirname(this.file), { recursive: true });
       writeFileSync(temp, Buffer.concat([body, createHash('sha256').update(body).digest()]));
       renameSync(temp, this.file);
       this.unsaved = false;
     } catch (err) {
-      rmSync(temp, { force: true });
+      try {
+        rmSync(temp, { force: true });
+      } catch {
+        // Its folder could not be made (a file in the way, say): there is no temporary file either.
+      }
       console.warn(`face-atlas: the person index could not be kept in ${this.file} (${(err as Error).message}); it is rebuilt when needed`);
     }
   }
