@@ -2,7 +2,8 @@
 // constraints. One object for callers, composed of four parts with one job each:
 //   read-model.ts   the people list and pages of faces
 //   suggestions.ts  centroids and "who is this" rankings
-//   grouping.ts     incremental assignment and re-clustering of undecided faces
+//   grouping.ts     incremental assignment and re-clustering of undecided faces, new faces joining people
+//                   through the person index (person-index-store.ts, kept on disk between processes)
 //   decisions.ts    name, merge, move, reject, hide, cover, confirm, and undo
 import type { Catalog } from '../library/catalog/catalog.ts';
 import { PeopleContext } from './context.ts';
