@@ -12,6 +12,7 @@ import { normalDeviates, seededRandom } from '../../main/engine/math/random.ts';
 import { l2Normalised } from '../../main/engine/math/vectors.ts';
 import { openPeople } from '../../main/engine/people/open.ts';
 import { PeopleService } from '../../main/engine/people/service.ts';
+import { assignFresh } from '../helpers/people.ts';
 
 const MODEL = 'mobilefacenet-192';
 const DIM = 192;
@@ -62,17 +63,6 @@ function addNewFaces(catalog: Catalog): number[] {
   ];
 }
 
-/** A fresh service assigns the faces: where its index came from, and each face's person after. */
-async function assignFresh(file: string, keptIn: string, faceIds: number[]): Promise<{ source: string | undefined; personOf: (number | null)[] }> {
-  const { catalog, people } = await open(file, keptIn);
-  try {
-    people.assignNew(faceIds);
-    return { source: people.personIndexRefresh()?.source, personOf: faceIds.map((id) => catalog.people.assignment(id)?.personId ?? null) };
-  } finally {
-    catalog.close();
-  }
-}
-
 /**
  * The new faces assigned twice from the catalog as it is now: by a fresh service that loads the kept index,
  * and by one on a copy of the catalog with no index file. Returns each face's person both ways.
@@ -83,8 +73,8 @@ async function assignBothWays(): Promise<{ stored: (number | null)[]; rebuilt: (
   writer.close();
   const copy = path.join(dir, 'copy.db');
   copyFileSync(dbFile, copy);
-  const stored = await assignFresh(dbFile, indexDir, faceIds);
-  const rebuilt = await assignFresh(copy, path.join(dir, 'no-index'), faceIds);
+  const stored = await assignFresh(dbFile, MODEL, indexDir, faceIds);
+  const rebuilt = await assignFresh(copy, MODEL, path.join(dir, 'no-index'), faceIds);
   expect(rebuilt.source).toBe('catalog');
   rmSync(copy);
   return { stored: stored.personOf, rebuilt: rebuilt.personOf, source: stored.source, known: stored.personOf.slice(0, 30).filter((p) => p !== null).length };
@@ -328,8 +318,8 @@ describe('the person index kept on disk', () => {
     writer.close();
     const copy = path.join(dir, 'big-copy.db');
     copyFileSync(big, copy);
-    const stored = await assignFresh(big, bigIndex, faceIds);
-    const rebuilt = await assignFresh(copy, path.join(dir, 'big-copy-cache'), faceIds);
+    const stored = await assignFresh(big, MODEL, bigIndex, faceIds);
+    const rebuilt = await assignFresh(copy, MODEL, path.join(dir, 'big-copy-cache'), faceIds);
     expect([stored.source, rebuilt.source]).toEqual(['file', 'catalog']);
     expect(stored.personOf).toEqual(rebuilt.personOf);
     expect(stored.personOf.filter((p) => p !== null).length).toBeGreaterThanOrEqual(190);

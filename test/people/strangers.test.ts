@@ -10,7 +10,9 @@ import { createFaceEngine, type FaceEngine } from '../../main/engine/face/engine
 import { mainFaceIndex } from '../../main/engine/face/pipeline.ts';
 import { Catalog } from '../../main/engine/library/catalog/catalog.ts';
 import { Indexer } from '../../main/engine/library/indexer/indexer.ts';
+import { openPeople } from '../../main/engine/people/open.ts';
 import { PeopleService } from '../../main/engine/people/service.ts';
+import { assignFresh } from '../helpers/people.ts';
 import { face, hasFaces, hasStrangers, noFacesReason, noStrangersReason, strangersRoot } from '../helpers/data.ts';
 
 const KNOWN = ['Jon_Voight', 'BBT_Howard', 'Carlos_Bianchi', 'Rodrigo_Borja', 'Mary_Carey', 'ORL_s01', 'Elon_Musk', 'Katy_Perry'];
@@ -100,6 +102,34 @@ describe.skipIf(!!skip)(`people among strangers${skip ? ` (${skip})` : ''}`, () 
     expect(fixed.peopleShown).toBeGreaterThan(again.peopleShown);
     await expect(runClusterEval(engine, known(), { keepDb: db() })).rejects.toThrow(ClusterEvalError);
     await expect(runClusterEval(engine, known(), { keepDb: db() })).rejects.toThrow(/also holds .*strangers/);
+  });
+
+  it('assigns real faces from the person index kept on disk as from one rebuilt from every embedding', async () => {
+    const kept = path.join(dir, 'kept.db');
+    const copy = path.join(dir, 'kept-copy.db');
+    const indexDir = path.join(dir, 'cache', 'people');
+    cpSync(db(), kept);
+    const faceIds: number[] = [];
+    const catalog = new Catalog(kept);
+    try {
+      (await openPeople(catalog, engine.modelId, { personIndexDir: indexDir })).recluster();
+      // The faces of three known identities' first photos arrive again, as new (a few people changed: the
+      // index is brought up to date, not rebuilt), with every stranger's face that waits for a person.
+      const facesOf = (file: string) => catalog.faces.ofPhoto(catalog.photos.liveByPath(file)!.id).map((f) => f.id);
+      for (const who of KNOWN.slice(0, 3)) faceIds.push(...facesOf(path.join(known(), who, readdirSync(path.join(known(), who)).sort()[0])));
+      for (const id of faceIds) catalog.people.unassign(id);
+      for (const who of readdirSync(strangers())) {
+        for (const file of readdirSync(path.join(strangers(), who))) faceIds.push(...facesOf(path.join(strangers(), who, file)).filter((id) => !catalog.people.assignment(id)));
+      }
+    } finally {
+      catalog.close();
+    }
+    cpSync(kept, copy);
+    const stored = await assignFresh(kept, engine.modelId, indexDir, faceIds);
+    const rebuilt = await assignFresh(copy, engine.modelId, path.join(dir, 'no-index'), faceIds);
+    expect([stored.source, rebuilt.source]).toEqual(['file', 'catalog']);
+    expect(stored.personOf).toEqual(rebuilt.personOf);
+    expect(stored.personOf.filter((p) => p !== null).length).toBeGreaterThanOrEqual(3);
   });
 
   it('does not hand a named person the new faces of look-alike strangers', async () => {
