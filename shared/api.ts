@@ -155,7 +155,22 @@ export const DoctorReportSchema = z.object({
   catalog: z.object({ file: z.string(), stats: CatalogStatsSchema }),
 });
 
-export const PhotoFaceSchema = z.object({ faceId: id, box: BoxSchema, personId: id.nullable(), name: z.string().nullable() });
+export const PhotoFaceSchema = z.object({
+  faceId: id,
+  box: BoxSchema,
+  personId: id.nullable(),
+  name: z.string().nullable(),
+  /** Drawn by hand (the viewer's "Add a face", or an XMP region no detection matched): only these can be removed. */
+  manual: z.boolean(),
+});
+
+/** A person's photo list to download, as `face-atlas export person` writes it. */
+export const PhotoListFileSchema = z.object({
+  fileName: z.string().min(1),
+  mimeType: z.enum(['text/csv', 'application/json']),
+  text: z.string(),
+  photos: z.number().int().nonnegative(),
+});
 
 export const PhotoDetailSchema = z.object({
   id,
@@ -336,8 +351,13 @@ export const methods = {
   'people.recluster': method(empty, z.object({ people: z.number().int(), assigned: z.number().int(), unassigned: z.number().int() }), 're-groups the faces nobody decided on'),
 
   'photo.get': method(z.object({ photoId: id }).strict(), PhotoDetailSchema, 'a photo with its face boxes and names'),
-  'faces.addManual': method(z.object({ photoId: id, box: BoxSchema, personId: id.optional() }).strict(), z.object({ faceId: id }), 'a face drawn where detection missed one (pixels of the upright photo): embedded from a landmark pass inside the box; with personId it joins that person as a decision'),
-  'faces.removeManual': method(z.object({ faceId: id }).strict(), ok, 'removes a face drawn by hand (the undo of faces.addManual)'),
+  'faces.addManual': method(
+    z.object({ photoId: id, box: BoxSchema, personId: id.optional() }).strict(),
+    z.object({ faceId: id, summary: z.string(), looksLikeFace: z.boolean() }),
+    'a face drawn where detection missed one (pixels of the upright photo): embedded from a landmark pass inside the box (kept as drawn where that finds no face: looksLikeFace false); with personId it joins that person; an undoable decision',
+  ),
+  'faces.removeManual': method(z.object({ faceId: id }).strict(), edited, 'removes a face drawn by hand (never a detected one); an undoable decision'),
+  'people.exportPhotos': method(z.object({ personId: id, format: z.enum(['csv', 'json']) }).strict(), PhotoListFileSchema, "a person's photo list (path, date, face box, confirmed), as `face-atlas export person` writes it"),
   'photos.timeline': method(z.object({ source: PhotoSourceSchema }).strict(), PhotoTimelineSchema, 'how many photos a list holds, its date range and date groups'),
   'photos.list': method(z.object({ source: PhotoSourceSchema, ...page }).strict(), z.object({ photos: z.array(PhotoCardSchema) }), 'one page of a list of photos, newest first'),
   'photos.folders': method(empty, z.object({ folders: z.array(PhotoFolderSchema) }), 'every folder holding indexed photos, with photo and face counts'),
@@ -410,6 +430,7 @@ export type Failure = z.output<typeof FailureSchema>;
 export type Settings = z.output<typeof SettingsSchema>;
 export type DoctorReport = z.output<typeof DoctorReportSchema>;
 export type PhotoDetail = z.output<typeof PhotoDetailSchema>;
+export type PhotoListFile = z.output<typeof PhotoListFileSchema>;
 export type PhotoSource = z.output<typeof PhotoSourceSchema>;
 export type PhotoCard = z.output<typeof PhotoCardSchema>;
 export type PhotoTimeline = z.output<typeof PhotoTimelineSchema>;

@@ -4,7 +4,9 @@
 // few decisions that are not about grouping.
 import type { Catalog } from '../library/catalog/catalog.ts';
 import type { IgnoredFaceRow } from '../library/catalog/ignored-faces.ts';
-import type { Snapshot } from './decisions.ts';
+import type { AnalysedFace } from '../face/types.ts';
+import { removeManualFace } from '../library/manual-faces.ts';
+import { type Snapshot, toRemovedFace } from './decisions.ts';
 import { PeopleError, type PeopleService } from './service.ts';
 
 /** One entry of the undo history. */
@@ -31,8 +33,11 @@ const faces = (n: number): string => `${n} face${n === 1 ? '' : 's'}`;
 const KIND_WORDS: Record<string, string> = {
   rename: 'Named a person', merge: 'Merged people', move: 'Moved faces', reject: 'Removed faces from a person',
   confirm: 'Confirmed faces', hide: 'Hid a person', show: 'Showed a person', cover: 'Changed a cover',
-  ignore: 'Ignored faces', unignore: 'Restored ignored faces',
+  ignore: 'Ignored faces', unignore: 'Restored ignored faces', 'add-face': 'Added a face', 'remove-face': 'Removed a face',
 };
+
+/** A photo's file name, for sentences ("Added a face to IMG_0042.jpg"); either separator. */
+const fileName = (p: string): string => p.slice(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);
 
 /** How good a face is as a person's cover: frontal, large (up to 200 px) and sharp. */
 export function coverScore(q: { size: number; sharpness: number; frontal: number }): number {
@@ -143,6 +148,50 @@ export class PeopleEdits {
       const snap: Snapshot = { assignments: [], people: [], constraintIds: [], unignored: this.catalog.ignored.remove(ids) };
       const summary = `Restored ${faces(ids.length)} to unassigned`;
       this.catalog.decisions.describe(this.catalog.decisions.log('unignore', snap), summary);
+      return { summary };
+    });
+  }
+
+  /**
+   * A face drawn by hand joins its photo (and, with `personId`, that person, confirmed) as one decision:
+   * undo takes the face out again.
+   */
+  addFace(photoId: number, face: AnalysedFace, detectorId: string, personId?: number): EditResult & { faceId: number } {
+    const photo = this.catalog.photos.get(photoId);
+    if (!photo) throw new PeopleError(`photo ${photoId} does not exist`, 'NOT_FOUND');
+    if (personId !== undefined) {
+      if (!this.catalog.people.get(personId)) throw new PeopleError(`person ${personId} does not exist`, 'NOT_FOUND');
+      if (this.catalog.faces.ofPhoto(photoId).some((f) => this.catalog.people.assignment(f.id)?.personId === personId)) {
+        throw new PeopleError(`${this.who(personId)} already has a face in this photo; one photo cannot show a person twice`, 'CONFLICT');
+      }
+    }
+    return this.catalog.transaction(() => {
+      const faceId = this.catalog.faces.insert(photoId, face, detectorId);
+      const snap: Snapshot = { assignments: [[faceId, null, null]], people: [], constraintIds: [], addedFaces: [faceId] };
+      if (personId !== undefined) this.catalog.people.assign(faceId, personId, 'user');
+      const summary = `Added a face${personId === undefined ? '' : ` of ${this.who(personId)}`} to ${fileName(photo.path)}`;
+      this.catalog.decisions.describe(this.catalog.decisions.log('add-face', snap), summary);
+      return { summary, faceId };
+    });
+  }
+
+  /** Removes a face drawn by hand (a detected one cannot be); undo puts it back with its person. */
+  removeFace(faceId: number): EditResult {
+    return this.catalog.transaction(() => {
+      const face = this.catalog.faces.get(faceId);
+      const a = this.catalog.people.assignment(faceId);
+      const covering = this.catalog.people.all().filter((p) => p.coverFaceId === faceId);
+      const rejects = this.catalog.people.constraintsOfFace(faceId).filter((c) => c.kind === 'reject' && c.faceId === faceId).map((c) => c.personId!);
+      const photo = face && this.catalog.photos.get(face.photoId);
+      removeManualFace(this.catalog, faceId); // checks it exists and was drawn by hand
+      const snap: Snapshot = {
+        assignments: [[faceId, a?.personId ?? null, a?.source ?? null]],
+        people: covering.map((p) => ({ id: p.id, name: p.name, hidden: p.hidden, coverFaceId: p.coverFaceId, createdAt: p.createdAt, existed: true })),
+        constraintIds: [],
+        removedFaces: [toRemovedFace(face!, rejects)],
+      };
+      const summary = `Removed a face${a ? ` of ${this.who(a.personId)}` : ''} from ${photo ? fileName(photo.path) : 'its photo'}`;
+      this.catalog.decisions.describe(this.catalog.decisions.log('remove-face', snap), summary);
       return { summary };
     });
   }

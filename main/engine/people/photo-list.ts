@@ -51,3 +51,17 @@ export function photoListCsv(list: PhotoList): string {
   ]);
   return [head, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
 }
+
+export type PhotoListFormat = 'csv' | 'json';
+
+/** The list as the CLI prints it and the person page downloads it: CSV, or one JSON object and a newline. */
+export function photoListText(list: PhotoList, format: PhotoListFormat): string {
+  return format === 'json' ? `${JSON.stringify(list)}\n` : photoListCsv(list);
+}
+
+/** A file name for the list, after the person: "Penny Hofstadter - photos.csv" (characters no file system takes become "_"). */
+export function photoListFileName(list: PhotoList, format: PhotoListFormat): string {
+  // eslint-disable-next-line no-control-regex
+  const name = (list.person.name ?? `person ${list.person.id}`).replace(/[\u0000-\u001f\u007f<>:"/\\|?*]+/g, '_').replace(/^[\s.]+|[\s.]+$/g, '').slice(0, 120) || `person ${list.person.id}`;
+  return `${name} - photos.${format}`;
+}
