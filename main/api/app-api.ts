@@ -272,7 +272,7 @@ export function createAppApi(options: AppApiOptions): AppApi {
     },
     'faces.addManual': async ({ photoId, box, personId }) => {
       const drawn = await analyseManualFace(catalog, await engine.get(), photoId, box);
-      const r = await decide('face added', (e) => e.addFace(photoId, drawn.face, drawn.detectorId, personId));
+      const r = await decide('face added', (e) => e.addFace(drawn.photoId, drawn.face, drawn.detectorId, personId));
       return { faceId: r.faceId, summary: r.summary, looksLikeFace: drawn.looksLikeFace };
     },
     'faces.removeManual': ({ faceId }) => decide('face removed', (e) => ({ ...ok, ...e.removeFace(faceId) })),

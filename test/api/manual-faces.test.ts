@@ -2,14 +2,14 @@
 // over a real library (real engine, real SQLite file): drawing a face is one undoable decision, removing one
 // is too (undo puts back the same face: id, embedding, person), bad boxes are refused with the reason and
 // change nothing, and the person page's export is byte for byte what `face-atlas export person` prints.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createAppApi, type AppApi } from '../../main/api/app-api.ts';
 import { dispatch } from '../../shared/rpc.ts';
 import { runCli } from '../helpers/cli.ts';
-import { hasFaces, noFacesReason } from '../helpers/data.ts';
+import { face, hasFaces, noFacesReason } from '../helpers/data.ts';
 import { buildLibrary } from '../e2e/library.ts';
 
 const PHOTOS = ['groups/bbt1.jpg', 'groups/kit_with_rose.jpg', 'Rose_Leslie/Rose_Leslie_0001.jpg', 'Rose_Leslie/Rose_Leslie_0002.jpg'];
@@ -33,6 +33,8 @@ describe.skipIf(!hasFaces)(`faces drawn by hand and photo lists, through the API
   beforeAll(async () => {
     tmp = mkdtempSync(path.join(os.tmpdir(), 'face-atlas-manual-'));
     const library = buildLibrary(path.join(tmp, 'photos'), PHOTOS);
+    // The same file twice: the copy is indexed as a duplicate, whose faces the first one holds.
+    copyFileSync(face('Rose_Leslie/Rose_Leslie_0001.jpg'), path.join(library, 'copy_of_rose.jpg'));
     dbFile = path.join(tmp, 'catalog.db');
     api = createAppApi({ dbFile, host: { mode: 'web', version: 'test' } });
     await call('library.addFolder', { path: library });
@@ -101,6 +103,15 @@ describe.skipIf(!hasFaces)(`faces drawn by hand and photo lists, through the API
     await expect(call('faces.addManual', { photoId: 999_999, box: LAMP })).rejects.toMatchObject({ code: 'NOT_FOUND' });
     expect(api.catalog.faces.ofPhoto(bbt.id).length).toBe(faces);
     expect(api.catalog.decisions.list({ includeUndone: true }).length).toBe(decisions);
+  });
+
+  test('a face drawn on a duplicate goes to the photo it duplicates (the one that holds its faces)', async () => {
+    const dup = api.catalog.photos.list({ status: 'duplicate' }).find((p) => path.basename(p.path) === 'copy_of_rose.jpg')!;
+    expect(dup.duplicateOf).toBe(photoOf('Rose_Leslie_0001.jpg').id);
+    const r = await call('faces.addManual', { photoId: dup.id, box: { x: 900, y: 500, width: 120, height: 120 } });
+    expect(api.catalog.faces.get(r.faceId)!.photoId).toBe(dup.duplicateOf);
+    await call('people.undo');
+    expect(api.catalog.faces.get(r.faceId)).toBeUndefined();
   });
 
   test('removing a drawn face is undoable: the same face comes back with its person, rejections and cover', async () => {

@@ -35,9 +35,9 @@ describe.skipIf(skip)('faces drawn by hand and photo lists, in chromium', () => 
   const manualOf = (name: string) => facesOf(name).filter((f) => f.source === 'manual');
 
   /** Screen point of a photo pixel (upright), read from where the viewer shows the photo now (zoom and pan included). */
-  async function screenOf(photo: { width: number; height: number }, x: number, y: number): Promise<[number, number]> {
+  async function screenOf(photo: { width: number | null; height: number | null }, x: number, y: number): Promise<[number, number]> {
     const r = (await viewer().locator('.layer').boundingBox())!;
-    return [r.x + (x / photo.width) * r.width, r.y + (y / photo.height) * r.height];
+    return [r.x + (x / photo.width!) * r.width, r.y + (y / photo.height!) * r.height];
   }
 
   /** Drags a box with the mouse from one photo pixel to another; `before` runs while the button is still down. */

@@ -16,6 +16,7 @@ export class ManualFaceError extends Error {
 export const MIN_MANUAL_FACE_SIDE = 12;
 
 export interface ManualFace {
+  /** The photo the face belongs to (for a duplicate, the photo it duplicates). */
   photoId: number;
   face: AnalysedFace;
   detectorId: string;
@@ -26,7 +27,9 @@ export interface ManualFace {
 
 /** Analyses a box drawn on an analysed photo (pixels of the upright photo), clipped to the photo; nothing is stored. */
 export async function analyseManualFace(catalog: Catalog, analyser: PhotoAnalyser, photoId: number, box: Box): Promise<ManualFace> {
-  const photo = catalog.photos.get(photoId);
+  let photo = catalog.photos.get(photoId);
+  // A duplicate shows (and holds) the faces of the photo it duplicates: the face goes there.
+  if (photo?.status === 'duplicate' && photo.duplicateOf !== null) photo = catalog.photos.get(photo.duplicateOf);
   if (!photo || photo.status !== 'ok' || !photo.width || !photo.height) throw new ManualFaceError(`photo ${photoId} does not exist or is not analysed`, 'NOT_FOUND');
   const x = Math.max(0, box.x), y = Math.max(0, box.y);
   const clipped = { x, y, width: Math.min(photo.width, box.x + box.width) - x, height: Math.min(photo.height, box.y + box.height) - y };
@@ -37,13 +40,13 @@ export async function analyseManualFace(catalog: Catalog, analyser: PhotoAnalyse
   const analysis = await analyser.analysePhoto(photo.path, { manualBoxes: [clipped] });
   const face = analysis.faces[0];
   if (!face) throw new ManualFaceError('no face could be embedded from this box', 'INVALID');
-  return { photoId, face, detectorId: analysis.detectorId, looksLikeFace: face.score >= PEOPLE_DEFAULTS.minClusterScore };
+  return { photoId: photo.id, face, detectorId: analysis.detectorId, looksLikeFace: face.score >= PEOPLE_DEFAULTS.minClusterScore };
 }
 
 /** Adds a face at `box` (pixels of the upright photo) to an analysed photo; returns its id. Not logged as a decision. */
 export async function addManualFace(catalog: Catalog, analyser: PhotoAnalyser, photoId: number, box: Box): Promise<number> {
-  const { face, detectorId } = await analyseManualFace(catalog, analyser, photoId, box);
-  return catalog.faces.insert(photoId, face, detectorId);
+  const drawn = await analyseManualFace(catalog, analyser, photoId, box);
+  return catalog.faces.insert(drawn.photoId, drawn.face, drawn.detectorId);
 }
 
 /** Removes a face drawn by hand (never a detected one: those come back with every re-index). */
