@@ -337,7 +337,12 @@ export const methods = {
   'people.unassigned': method(z.object(page).strict(), z.object({ total: z.number().int().nonnegative(), faces: z.array(UnassignedFaceSchema) }), 'faces waiting for a person, with their closest people'),
   'people.rename': method(z.object({ personId: id, name: z.string().trim().min(1).max(API_LIMITS.nameLength) }).strict(), edited, 'names a person'),
   'people.merge': method(z.object({ personIds: ids.min(2), into: id.optional() }).strict(), z.object({ personId: id, summary: z.string() }), 'merges people into one (the best cover stays); returns the survivor'),
-  'people.moveFaces': method(z.object({ faceIds: ids, toPersonId: id.nullable() }).strict(), z.object({ personId: id, summary: z.string() }), 'moves faces to a person (null: to a new person)'),
+  'people.moveFaces': method(
+    z.object({ faceIds: ids, toPersonId: id.nullable(), name: z.string().trim().min(1).max(API_LIMITS.nameLength).optional() }).strict()
+      .refine((r) => r.name === undefined || r.toPersonId === null, { message: 'name: only a new person (toPersonId null) is named here; rename an existing person with people.rename', path: ['name'] }),
+    z.object({ personId: id, summary: z.string() }),
+    'moves faces to a person (null: to a new person, named `name` in the same undoable edit)',
+  ),
   'people.reject': method(z.object({ faceIds: ids, personId: id }).strict(), edited, '"Not this person": the faces leave and never return to that person'),
   'people.confirm': method(z.object({ faceIds: ids, personId: id }).strict(), edited, 'accepts a suggestion: the faces belong to that person'),
   'people.setHidden': method(z.object({ personId: id, hidden: z.boolean() }).strict(), edited, 'hides or shows a person'),

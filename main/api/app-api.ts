@@ -233,8 +233,8 @@ export function createAppApi(options: AppApiOptions): AppApi {
       const r = p.merge(personIds, into);
       return { personId: r.personId!, summary: r.summary };
     }),
-    'people.moveFaces': ({ faceIds, toPersonId }) => decide('move', (p) => {
-      const r = p.moveFaces(faceIds, toPersonId);
+    'people.moveFaces': ({ faceIds, toPersonId, name }) => decide('move', (p) => {
+      const r = p.moveFaces(faceIds, toPersonId, name);
       return { personId: r.personId!, summary: r.summary };
     }),
     'people.reject': ({ faceIds, personId }) => decide('reject', (p) => ({ ...ok, ...p.reject(faceIds, personId) })),

@@ -119,8 +119,13 @@ describe.skipIf(!hasFaces)(`faces drawn by hand and photo lists, through the API
     const rose = detectedOf('kit_with_rose.jpg').sort((a, b) => a.box.x - b.box.x)[0];
     await call('people.ignore', { faceIds: [rose.id] });
     const { faceId } = await call('faces.addManual', { photoId: kit.id, box: loose(rose.box, 0.1) });
-    const { personId } = await call('people.moveFaces', { faceIds: [faceId], toPersonId: null });
-    await call('people.rename', { personId, name: 'Rose Example' });
+    // Named as the viewer's panel names it: a new person with the name, in one decision.
+    const decisions = api.catalog.decisions.list().length;
+    const { personId, summary } = await call('people.moveFaces', { faceIds: [faceId], toPersonId: null, name: ' Rose Example ' });
+    expect(summary).toBe('Moved 1 face to a new person, Rose Example');
+    expect(api.catalog.people.get(personId)!.name).toBe('Rose Example');
+    expect(api.catalog.decisions.list().length).toBe(decisions + 1);
+    await expect(call('people.moveFaces', { faceIds: [faceId], toPersonId: personId, name: 'Someone' })).rejects.toMatchObject({ code: 'SCHEMA' });
     await call('people.setCover', { personId, faceId });
     const other = api.catalog.people.create().id;
     api.catalog.people.reject(faceId, other);

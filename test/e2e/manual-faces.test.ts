@@ -143,6 +143,10 @@ describe.skipIf(skip)('faces drawn by hand and photo lists, in chromium', () => 
     const assignment = app.api.catalog.people.assignment(second.id)!;
     expect(assignment.source).toBe('user');
     expect(app.api.catalog.people.get(assignment.personId)!.name).toBe('Howard Example');
+    // One edit (a new person with that name), which the toast can undo.
+    expect(app.api.catalog.decisions.last()!.kind).toBe('move');
+    await toast().getByText('This face is now Howard Example.').waitFor();
+    expect(await toast().getByRole('button', { name: 'Undo' }).count()).toBe(1);
 
     // "Remove this face" is offered for faces drawn by hand only.
     const detected = facesOf('bbt1.jpg').find((f) => f.source === 'detector' && f.id !== howard.id)!;
@@ -186,6 +190,18 @@ describe.skipIf(skip)('faces drawn by hand and photo lists, in chromium', () => 
     // It is Rose: the face drawn was embedded where it was drawn, in the upright photo.
     expect(l2(added.embedding, rose.embedding)).toBeLessThan(0.5);
     await panel().waitFor();
+    // Named through the name box's suggestions: the person Rose's other photos are in.
+    const roseFaces = ['Rose_Leslie_0001.jpg', 'Rose_Leslie_0002.jpg'].map((n) => facesOf(n)[0].id);
+    const { personId: roseId } = await app.truth('people.moveFaces', { faceIds: roseFaces, toPersonId: null, name: 'Rose Leslie' });
+    const box = panel().getByRole('combobox', { name: 'Name this face' });
+    await box.fill('ros');
+    await panel().getByRole('option', { name: /Rose Leslie/ }).waitFor();
+    await screenshot(app.page, 'manual-face-autocomplete');
+    await panel().getByRole('option', { name: /Rose Leslie/ }).click();
+    await expect.poll(() => app.api.catalog.people.assignment(added.id)?.personId).toBe(roseId);
+    expect(app.api.catalog.people.assignment(added.id)!.source).toBe('user');
+    await expect.poll(() => viewer().locator(`.box[data-face-id="${added.id}"]`).getAttribute('aria-label')).toBe('Face of Rose Leslie');
+    await panel().getByText('Rose Leslie').first().waitFor(); // the panel stays open on the face
     // Its crop is cut from the upright photo like any face's and shows in the details.
     expect(await app.api.thumbnail('face', added.id)).toMatch(/\.webp$/);
     await expect.poll(() => viewer().getByRole('complementary', { name: 'Details' }).locator(`img[src*="/face/${added.id}"]`).evaluate((img: HTMLImageElement) => (img.complete ? img.naturalWidth : 0))).toBeGreaterThan(0);

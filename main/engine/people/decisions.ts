@@ -131,8 +131,8 @@ export class PeopleDecisions {
     return target;
   }
 
-  /** Moves faces to a person (null: to a new person). Each face also rejects the person it left. */
-  moveFaces(faceIds: number[], toPersonId: number | null): number {
+  /** Moves faces to a person (null: to a new person, named `newName` if given). Each face also rejects the person it left. */
+  moveFaces(faceIds: number[], toPersonId: number | null, newName?: string): number {
     const faces = this.ctx.requireFaces(faceIds);
     if (toPersonId !== null) this.ctx.requirePerson(toPersonId);
     const photos = new Set<number>();
@@ -147,6 +147,8 @@ export class PeopleDecisions {
     this.decide('move', [...new Set([...faceIds, ...displaced, ...fromFaces])], [...from, ...(toPersonId === null ? [] : [toPersonId])], (snap) => {
       if (toPersonId === null) {
         target = this.catalog.people.create().id;
+        // Named in the same decision: one undo takes back the face and the name.
+        if (newName?.trim()) this.catalog.people.update(target, { name: newName.trim() });
         snap.people.push({ id: target, name: null, hidden: false, coverFaceId: null, createdAt: 0, existed: false });
       }
       // A face already in the target from the same photo was wrong: it leaves to make room.

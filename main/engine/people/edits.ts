@@ -97,10 +97,11 @@ export class PeopleEdits {
     return { summary, personId: target };
   }
 
-  moveFaces(faceIds: number[], toPersonId: number | null): EditResult {
+  /** `newName`: the name of the new person (toPersonId null), given in the same decision. */
+  moveFaces(faceIds: number[], toPersonId: number | null, newName?: string): EditResult {
     const { result, summary } = this.logged(
-      (target: number) => `Moved ${faces(faceIds.length)} to ${toPersonId === null ? 'a new person' : this.who(target)}`,
-      () => this.people.moveFaces(faceIds, toPersonId),
+      (target: number) => `Moved ${faces(faceIds.length)} to ${toPersonId === null ? (newName?.trim() ? `a new person, ${newName.trim()}` : 'a new person') : this.who(target)}`,
+      () => this.people.moveFaces(faceIds, toPersonId, newName),
     );
     return { summary, personId: result };
   }
