@@ -104,7 +104,7 @@ async function runBaseline(): Promise<{ seconds: number; cpuSeconds: number; fac
  * of each embedding network on each backend (each photo's faces as one batch, as the engine does). CPU time,
  * not wall time: this machine's other work inflates wall time by whatever share of the cores it takes.
  */
-async function profile(): Promise<{ stagesCpuMs: Record<string, number>; embedCpuMsPerFace: Record<string, Record<string, number>> }> {
+async function profile(): Promise<{ stagesCpuMs: Record<string, number>; embedCpuMsPerFace: Record<string, Record<string, number>>; embedCpuMsPerFaceByBatch: Record<string, Record<string, number>> }> {
   await initBackend();
   const tfjsName = tf.getBackend();
   const cpuMs = () => { const c = process.cpuUsage(); return (c.user + c.system) / 1000; };
@@ -129,6 +129,23 @@ async function profile(): Promise<{ stagesCpuMs: Record<string, number>; embedCp
   det.dispose();
   emb.dispose();
   const out: Record<string, Record<string, number>> = {};
+  // Batching across photos: CPU ms per face on ONNX Runtime when the same aligned faces go through in batches of 1..16.
+  const byBatch: Record<string, Record<string, number>> = {};
+  {
+    configureNets({ onnx: true, threads: 1 });
+    const fused = await createEmbedder('fused');
+    const parts: Embedder[] = isFused(fused) ? fused.parts.map((p) => p.embedder) : [fused];
+    for (const e of parts) {
+      const crops = photosFaces.flatMap((p) => p.faces.map((f) => alignFace(p.image, f.landmarks, e.template, e.inputSize))).slice(0, 64);
+      await e.embed(crops.slice(0, 4));
+      for (const size of [1, 2, 4, 8, 16]) {
+        const t0 = cpuMs();
+        for (let i = 0; i < crops.length; i += size) await e.embed(crops.slice(i, i + size));
+        (byBatch[e.modelId] ??= {})[String(size)] = +((cpuMs() - t0) / crops.length).toFixed(2);
+      }
+    }
+    fused.dispose();
+  }
   for (const onnx of [true, false]) {
     configureNets({ onnx, threads: 1 });
     const fused = await createEmbedder('fused');
@@ -143,7 +160,7 @@ async function profile(): Promise<{ stagesCpuMs: Record<string, number>; embedCp
     }
     fused.dispose();
   }
-  return { stagesCpuMs: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, +(v / photos.length).toFixed(1)])), embedCpuMsPerFace: out };
+  return { stagesCpuMs: Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, +(v / photos.length).toFixed(1)])), embedCpuMsPerFace: out, embedCpuMsPerFaceByBatch: byBatch };
 }
 
 function accuracy(main: Main) {
@@ -191,6 +208,8 @@ const result = {
   /** One thread, one photo at a time: CPU ms per photo of each stage (ONNX Runtime), and per face of each embedding network on each backend. */
   cpuMsPerPhotoPerStage: profiled.stagesCpuMs,
   embedCpuMsPerFace: profiled.embedCpuMsPerFace,
+  /** ONNX Runtime, one thread: CPU ms per face when up to 64 faces go through in batches of each size (batching across photos). */
+  embedCpuMsPerFaceByBatch: profiled.embedCpuMsPerFaceByBatch,
   peakRssMb: Math.round(peak.rss / 2 ** 20),
 };
 console.log(`photos: ${result.photos} (${result.machine})`);
@@ -199,5 +218,6 @@ console.log(`baseline: ${result.baseline.photosPerSecond.toFixed(2)} photos/s, $
 console.log(`ratio: ${result.ratio.toFixed(2)}x in photos/s, ${result.cpuRatio.toFixed(2)}x in CPU time per photo (ours ${result.ours.cpuMsPerPhoto} ms, baseline ${result.baseline.cpuMsPerPhoto} ms)`);
 console.log(`one thread, CPU ms per photo: ${JSON.stringify(profiled.stagesCpuMs)}`);
 for (const [net, ms] of Object.entries(profiled.embedCpuMsPerFace)) console.log(`${net} CPU ms per face: ${Object.entries(ms).map(([b, v]) => `${b} ${v}`).join(', ')}`);
+for (const [net, ms] of Object.entries(profiled.embedCpuMsPerFaceByBatch)) console.log(`${net} on onnxruntime, CPU ms per face by batch size: ${Object.entries(ms).map(([b, v]) => `${b}: ${v}`).join(', ')}`);
 if (json) console.log(JSON.stringify(result));
 process.exit(0);

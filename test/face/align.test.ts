@@ -1,7 +1,7 @@
 // The similarity transform and the warp, against values computed by hand.
 import { describe, expect, it } from 'vitest';
 import {
-  applySimilarity, ARCFACE_TEMPLATE_112, estimateSimilarity, invertSimilarity, templateForSize, warpFace,
+  applySimilarity, ARCFACE_TEMPLATE_112, estimateSimilarity, invertSimilarity, mirrorCrop, templateForSize, warpFace,
 } from '../../main/engine/face/align.ts';
 import type { Point } from '../../main/engine/face/types.ts';
 
@@ -71,5 +71,32 @@ describe('warpFace', () => {
     const data = new Uint8Array(2 * 2 * 3).fill(200);
     const crop = warpFace({ data, width: 2, height: 2 }, { a: 1, b: 0, tx: 10, ty: 10 }, 3);
     expect(Math.max(...crop)).toBe(0);
+  });
+
+  it('a rotated face window that crosses the image border: taps inside as bilinear, outside black, and the mirror is the flipped crop', () => {
+    const width = 9, height = 7;
+    const data = new Uint8Array(width * height * 3);
+    for (let k = 0; k < data.length; k++) data[k] = (k * 37) % 251;
+    const t = { a: 0.6, b: 0.3, tx: -1.2, ty: 0.7 };
+    const size = 12;
+    const crop = warpFace({ data, width, height }, t, size);
+    // The reference: bilinear interpolation, taps outside the image count as black.
+    const pixel = (x: number, y: number, c: number) => (x < 0 || y < 0 || x >= width || y >= height ? 0 : data[(y * width + x) * 3 + c]);
+    let inside = 0, crossing = 0;
+    for (let y = 0; y < size; y++) {
+      for (let x = 0; x < size; x++) {
+        const sx = t.a * x - t.b * y + t.tx, sy = t.b * x + t.a * y + t.ty;
+        const ix = Math.floor(sx), iy = Math.floor(sy), fx = sx - ix, fy = sy - iy;
+        if (ix >= 0 && iy >= 0 && ix + 1 < width && iy + 1 < height) inside++;
+        else crossing++;
+        for (let c = 0; c < 3; c++) {
+          const want = (1 - fx) * (1 - fy) * pixel(ix, iy, c) + fx * (1 - fy) * pixel(ix + 1, iy, c) + (1 - fx) * fy * pixel(ix, iy + 1, c) + fx * fy * pixel(ix + 1, iy + 1, c);
+          expect(crop[(y * size + x) * 3 + c]).toBeCloseTo(want, 3);
+        }
+      }
+    }
+    expect(inside).toBeGreaterThan(10);
+    expect(crossing).toBeGreaterThan(10);
+    expect(Array.from(mirrorCrop(crop, size))).toEqual(Array.from(warpFace({ data, width, height }, t, size, true)));
   });
 });

@@ -65,21 +65,33 @@ export function invertSimilarity(t: Similarity): Similarity {
 
 /**
  * Warps the face into a size x size RGB crop (float 0..255, HWC). `toImage` maps crop coordinates to image
- * coordinates; pixels outside the image are black, as in the reference alignment.
+ * coordinates; pixels outside the image are black, as in the reference alignment. `mirror` gives the crop
+ * flipped left to right (the same samples, written in mirrored columns).
  */
 export function warpFace(image: RgbImage, toImage: Similarity, size: number, mirror = false): Float32Array {
   const out = new Float32Array(size * size * 3);
   const { data, width, height } = image;
+  const { a, b, tx, ty } = toImage;
+  const stride = width * 3;
   for (let y = 0; y < size; y++) {
-    for (let x0 = 0; x0 < size; x0++) {
-      const x = mirror ? size - 1 - x0 : x0;
-      const sx = toImage.a * x - toImage.b * y + toImage.tx;
-      const sy = toImage.b * x + toImage.a * y + toImage.ty;
+    for (let x = 0; x < size; x++) {
+      const sx = a * x - b * y + tx;
+      const sy = b * x + a * y + ty;
       const ix = Math.floor(sx);
       const iy = Math.floor(sy);
       const fx = sx - ix;
       const fy = sy - iy;
-      const o = (y * size + x0) * 3;
+      const o = (y * size + (mirror ? size - 1 - x : x)) * 3;
+      if (ix >= 0 && iy >= 0 && ix + 1 < width && iy + 1 < height) {
+        // All four taps inside the image (nearly every pixel of a face): no bounds tests.
+        const w00 = (1 - fx) * (1 - fy), w01 = fx * (1 - fy), w10 = (1 - fx) * fy, w11 = fx * fy;
+        const p = iy * stride + ix * 3;
+        const q = p + stride;
+        out[o] = w00 * data[p] + w01 * data[p + 3] + w10 * data[q] + w11 * data[q + 3];
+        out[o + 1] = w00 * data[p + 1] + w01 * data[p + 4] + w10 * data[q + 1] + w11 * data[q + 4];
+        out[o + 2] = w00 * data[p + 2] + w01 * data[p + 5] + w10 * data[q + 2] + w11 * data[q + 5];
+        continue;
+      }
       for (let c = 0; c < 3; c++) {
         let v = 0;
         for (let dy = 0; dy < 2; dy++) {
@@ -94,6 +106,21 @@ export function warpFace(image: RgbImage, toImage: Similarity, size: number, mir
         }
         out[o + c] = v;
       }
+    }
+  }
+  return out;
+}
+
+/** The crop flipped left to right: what warpFace gives with `mirror`, without sampling the image again. */
+export function mirrorCrop(crop: Float32Array, size: number): Float32Array {
+  const out = new Float32Array(crop.length);
+  for (let y = 0; y < size; y++) {
+    for (let x = 0; x < size; x++) {
+      const from = (y * size + x) * 3;
+      const to = (y * size + size - 1 - x) * 3;
+      out[to] = crop[from];
+      out[to + 1] = crop[from + 1];
+      out[to + 2] = crop[from + 2];
     }
   }
   return out;

@@ -1,7 +1,7 @@
 // One photo through the engine, in the calling thread: detect -> align -> embed -> quality.
 // The worker pool (engine.ts) runs this inside each worker; tests and the CLI can run it directly.
 import { ENGINE_DEFAULTS } from '../../../shared/settings.ts';
-import { alignFace, ARCFACE_TEMPLATE_112 } from './align.ts';
+import { alignFace, ARCFACE_TEMPLATE_112, mirrorCrop } from './align.ts';
 import type { DetectOptions, FaceDetector } from './detect/detector.ts';
 import type { Embedder } from './embed/embedder.ts';
 import { isFused, type AnyEmbedder } from './embed/fused.ts';
@@ -136,8 +136,9 @@ export function frontalness(face: DetectedFace): number {
 export function alignedCrops(image: RgbImage, faces: DetectedFace[], embedder: Embedder, flip: boolean): Float32Array[] {
   const crops: Float32Array[] = [];
   for (const f of faces) {
-    crops.push(alignFace(image, f.landmarks, embedder.template, embedder.inputSize));
-    if (flip) crops.push(alignFace(image, f.landmarks, embedder.template, embedder.inputSize, true));
+    const crop = alignFace(image, f.landmarks, embedder.template, embedder.inputSize);
+    crops.push(crop);
+    if (flip) crops.push(mirrorCrop(crop, embedder.inputSize));
   }
   return crops;
 }

@@ -6,7 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 
 /** Bump when an exporter's output changes: graphs cached by older code are then exported again. */
-export const EXPORTER_VERSION = 3;
+export const EXPORTER_VERSION = 4;
 
 /** Used when the caller names no cache folder (FACE_ATLAS_MODEL_CACHE overrides). */
 export function defaultModelCacheDir(): string {
