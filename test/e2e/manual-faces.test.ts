@@ -93,7 +93,7 @@ describe.skipIf(skip)('faces drawn by hand and photo lists, in chromium', () => 
     // F starts drawing, Escape leaves it (the viewer stays open).
     await app.page.keyboard.press('f');
     await expect.poll(() => add.getAttribute('aria-pressed')).toBe('true');
-    await viewer().getByText('Drag a box around the face.').waitFor();
+    await viewer().getByText('Drag a box around the face, or press Enter.').waitFor();
     expect(await unnamedControls(app.page)).toEqual([]);
     await screenshot(app.page, 'manual-face-drawing-mode');
     await app.page.keyboard.press('Escape');
@@ -165,6 +165,37 @@ describe.skipIf(skip)('faces drawn by hand and photo lists, in chromium', () => 
     await expect.poll(() => viewer().locator(`.box[data-face-id="${second.id}"]`).getAttribute('aria-label')).toBe('Face of Howard Example');
     expect(bbt.id).toBe(photoOf('bbt1.jpg').id);
     await app.page.keyboard.press('Escape');
+    await app.page.keyboard.press('Escape');
+    expect(app.problems).toEqual([]);
+  });
+
+  test('by keyboard: F, Enter places a box in the middle of the view, arrows move it, Shift+arrows size it, Enter adds it; Ctrl+Z takes it back', async () => {
+    const bbt = photoOf('bbt1.jpg');
+    await openPhoto('bbt1.jpg');
+    const before = manualOf('bbt1.jpg').map((f) => f.id);
+    await app.page.keyboard.press('f');
+    await app.page.keyboard.press('Enter');
+    await viewer().getByText('Arrow keys move the box').waitFor();
+    // The whole photo is in view: the box is a quarter of its height, in its middle.
+    const side = Math.min(bbt.width!, bbt.height!) / 4;
+    for (let i = 0; i < 3; i++) await app.page.keyboard.press('ArrowRight');
+    for (let i = 0; i < 2; i++) await app.page.keyboard.press('Shift+ArrowRight');
+    await screenshot(app.page, 'manual-face-keyboard-box');
+    await app.page.keyboard.press('Enter');
+    await expect.poll(() => manualOf('bbt1.jpg').length, { timeout: 30_000 }).toBe(before.length + 1);
+    const added = manualOf('bbt1.jpg').find((f) => !before.includes(f.id))!;
+    const expected = { x: bbt.width! / 2 - side / 2 + 3 * side / 10, y: bbt.height! / 2 - side / 2, width: side * 1.2, height: side };
+    for (const k of ['x', 'y', 'width', 'height'] as const) expect(Math.abs(added.box[k] - expected[k])).toBeLessThan(0.5);
+    // Ctrl+Z (the app's undo) works in the viewer, once out of the name box (where it undoes typing).
+    await toast().getByText('Added a face to bbt1.jpg').waitFor();
+    await panel().waitFor();
+    // Escape closes the name suggestions first (when shown), then the panel.
+    for (let i = 0; i < 2 && (await panel().count()); i++) await app.page.keyboard.press('Escape');
+    await expect.poll(() => panel().count()).toBe(0);
+    expect(await viewer().isVisible()).toBe(true);
+    await app.page.keyboard.press('Control+z');
+    await expect.poll(() => app.api.catalog.faces.get(added.id)).toBeUndefined();
+    await toast().getByText('Undid: Added a face to bbt1.jpg').waitFor();
     await app.page.keyboard.press('Escape');
     expect(app.problems).toEqual([]);
   });
