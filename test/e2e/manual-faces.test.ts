@@ -253,6 +253,9 @@ describe.skipIf(skip)('faces drawn by hand and photo lists, in chromium', () => 
     expect(await button.getAttribute('aria-expanded')).toBe('true');
     expect(await unnamedControls(app.page)).toEqual([]);
     await screenshot(app.page, 'person-export-menu');
+    await app.page.emulateMedia({ colorScheme: 'dark' });
+    await screenshot(app.page, 'person-export-menu-dark');
+    await app.page.emulateMedia({ colorScheme: 'light' });
     // Escape closes it and gives the focus back to the button.
     await app.page.keyboard.press('Escape');
     await expect.poll(() => menu.count()).toBe(0);
