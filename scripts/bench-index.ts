@@ -36,6 +36,8 @@ interface Measurement {
   photosPerSecond: number;
   rescanSeconds: number;
   peakRssMB: number;
+  /** CPU seconds of the whole process (main thread, workers, libvips and ONNX Runtime threads) per photo indexed. */
+  cpuSecondsPerPhoto: number;
 }
 
 /** One measurement in this process: `--one W --library DIR`. */
@@ -52,8 +54,10 @@ async function measureOne(workers: number, library: string): Promise<Measurement
     const concurrency = 2 * workers;
     const indexer = new Indexer({ catalog, analyser: engine, thumbs, concurrency });
     const t1 = performance.now();
+    const c1 = process.cpuUsage();
     const run = await indexer.run([library]);
     const seconds = (performance.now() - t1) / 1000;
+    const cpu = process.cpuUsage(c1);
     const t2 = performance.now();
     const again = await indexer.run([library]);
     const rescanSeconds = (performance.now() - t2) / 1000;
@@ -74,6 +78,7 @@ async function measureOne(workers: number, library: string): Promise<Measurement
       photosPerSecond: run.done / seconds,
       rescanSeconds,
       peakRssMB: peak / 2 ** 20,
+      cpuSecondsPerPhoto: (cpu.user + cpu.system) / 1e6 / Math.max(1, run.done),
     };
   } finally {
     clearInterval(sampler);
@@ -137,7 +142,7 @@ async function main(): Promise<void> {
       results.push(m);
       console.log(
         `${w} worker(s), ${m.concurrency} in flight: ${m.photosPerSecond.toFixed(2)} photos/s (${m.files} files in ${m.seconds.toFixed(1)} s, ` +
-          `${m.faces} faces, ${m.failed} failed), engine start ${m.engineStartSeconds.toFixed(1)} s, re-run with nothing changed ${m.rescanSeconds.toFixed(2)} s, peak RSS ${m.peakRssMB.toFixed(0)} MB`,
+          `${m.faces} faces, ${m.failed} failed), engine start ${m.engineStartSeconds.toFixed(1)} s, re-run with nothing changed ${m.rescanSeconds.toFixed(2)} s, ${(m.cpuSecondsPerPhoto * 1000).toFixed(0)} CPU ms per photo, peak RSS ${m.peakRssMB.toFixed(0)} MB`,
       );
     }
     const base = results.find((r) => r.workers === 1);

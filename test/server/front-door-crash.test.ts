@@ -3,26 +3,14 @@
 // try/catch and kill the process. Driven against the real CLI in a child process, the first from a real
 // Chromium page on another origin as a user's browser would.
 import http from 'node:http';
-import net from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { CHROMIUM_ARGS, chromiumPath, ensureRendererBuilt, hasChromium, noChromiumReason } from '../e2e/harness.ts';
-import { startServe, type ServeChild } from '../helpers/serve.ts';
-
-/** Sends raw bytes and resolves with the status line of the answer ('' when the socket closed without one). */
-function rawRequest(port: number, text: string): Promise<string> {
-  return new Promise((resolve) => {
-    const s = net.connect({ host: '127.0.0.1', port }, () => s.write(text));
-    let got = '';
-    s.setTimeout(5000, () => s.destroy());
-    s.on('data', (d) => (got += d));
-    s.on('error', () => undefined);
-    s.on('close', () => resolve(got.split('\r\n')[0] ?? ''));
-  });
-}
+import { startServe, statusLine, type ServeChild } from '../helpers/serve.ts';
 
 const upgrade = (port: number, target: string, extra = ''): string =>
   `GET ${target} HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n${extra}\r\n`;
@@ -70,7 +58,7 @@ describe('serve stays up under hostile requests', () => {
     const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
     try {
       const page = await browser.newPage();
-      await page.goto(`http://127.0.0.1:${(evil.address() as net.AddressInfo).port}/`);
+      await page.goto(`http://127.0.0.1:${(evil.address() as AddressInfo).port}/`);
       await page.waitForFunction(() => (window as unknown as { results: string[] }).results.length === 3, undefined, { timeout: 10_000 });
       const results: string[] = await page.evaluate(() => (window as unknown as { results: string[] }).results);
       // None is let in (no token, foreign origin), and the server answered each instead of dying.
@@ -85,20 +73,20 @@ describe('serve stays up under hostile requests', () => {
 
   test('upgrades to targets that are no URL are answered 400, odd ones refused', async () => {
     for (const target of ['//', '//[', 'http://[::1']) {
-      expect(await rawRequest(port, upgrade(port, target)), target).toBe('HTTP/1.1 400 Bad Request');
+      expect(await statusLine(port, upgrade(port, target)), target).toBe('HTTP/1.1 400 Bad Request');
     }
     for (const target of ['//x', '///a', '/api/../api']) {
-      expect(await rawRequest(port, upgrade(port, target)), target).toMatch(/^HTTP\/1\.1 4\d\d /);
+      expect(await statusLine(port, upgrade(port, target)), target).toMatch(/^HTTP\/1\.1 4\d\d /);
     }
     await stillServing();
   });
 
   test('a token cookie with a malformed escape is refused, on the WebSocket and on plain HTTP', async () => {
     const cookie = `Cookie: face_atlas_${port}=%E0%A4%A\r\n`;
-    expect(await rawRequest(port, upgrade(port, '/api', cookie))).toBe('HTTP/1.1 401 Refused');
-    const plain = await rawRequest(port, `GET /thumb/face/1 HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${cookie}Connection: close\r\n\r\n`);
+    expect(await statusLine(port, upgrade(port, '/api', cookie))).toBe('HTTP/1.1 401 Refused');
+    const plain = await statusLine(port, `GET /thumb/face/1 HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n${cookie}Connection: close\r\n\r\n`);
     expect(plain).toMatch(/^HTTP\/1\.1 401 /);
-    expect(await rawRequest(port, `GET // HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400 /);
+    expect(await statusLine(port, `GET // HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nConnection: close\r\n\r\n`)).toMatch(/^HTTP\/1\.1 400 /);
     await stillServing();
   });
 });

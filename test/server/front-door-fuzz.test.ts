@@ -4,52 +4,17 @@
 // a close), none with a server error, and the server keeps serving the page and the API throughout.
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import WebSocket from 'ws';
 import { randomInt, seededRandom, type Random } from '../../main/engine/math/random.ts';
 import { ensureRendererBuilt } from '../e2e/harness.ts';
-import { startServe, type ServeChild } from '../helpers/serve.ts';
+import { exchange, hasHead, startServe, type ServeChild } from '../helpers/serve.ts';
 
 const CASE_TIMEOUT_MS = 5000;
 const PARALLEL = 8;
 
-interface Exchange {
-  /** Everything the server sent. */
-  data: Buffer;
-  /** The server closed (or reset) the connection. */
-  closed: boolean;
-}
-
-/**
- * Sends `bytes` and resolves once the server has answered: for HTTP a complete response head, for a
- * WebSocket (after `upgradeHead`) any frame or a close. Resolves with what came when the case times out.
- */
-function exchange(port: number, bytes: Buffer, done: (data: Buffer) => boolean): Promise<Exchange> {
-  return new Promise((resolve) => {
-    const chunks: Buffer[] = [];
-    let settled = false;
-    const finish = (closed: boolean): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      s.destroy();
-      resolve({ data: Buffer.concat(chunks), closed });
-    };
-    const s = net.connect({ host: '127.0.0.1', port }, () => s.write(bytes, () => undefined));
-    const timer = setTimeout(() => finish(false), CASE_TIMEOUT_MS);
-    s.on('data', (d: Buffer) => {
-      chunks.push(d);
-      if (done(Buffer.concat(chunks))) finish(false);
-    });
-    s.on('error', () => finish(true));
-    s.on('close', () => finish(true));
-  });
-}
-
-const hasHead = (b: Buffer): boolean => b.includes('\r\n\r\n');
 const pick = <T,>(r: Random, items: readonly T[]): T => items[randomInt(r, items.length)];
 
 /** A client WebSocket frame (masked unless told), any opcode, flags and payload. */
@@ -174,7 +139,7 @@ describe('front door fuzz', () => {
 
     const statuses = new Map<string, number>();
     await runAll(cases, async (bytes) => {
-      const got = await exchange(port, bytes, hasHead);
+      const got = await exchange(port, bytes, hasHead, CASE_TIMEOUT_MS);
       const statusLine = got.data.toString('latin1').split('\r\n')[0];
       const what = JSON.stringify(bytes.subarray(0, 120).toString('latin1'));
       expect(statusLine, `no answer to ${what}`).toMatch(/^HTTP\/1\.[01] \d{3} /);
@@ -204,7 +169,7 @@ describe('front door fuzz', () => {
       cases.push(`GET ${pick(r, targets)} HTTP/1.1\r\n${headers.join('\r\n')}\r\n\r\n`);
     }
     await runAll(cases, async (text) => {
-      const got = await exchange(port, Buffer.from(text, 'latin1'), hasHead);
+      const got = await exchange(port, Buffer.from(text, 'latin1'), hasHead, CASE_TIMEOUT_MS);
       const statusLine = got.data.toString('latin1').split('\r\n')[0];
       expect(statusLine, `no answer to ${JSON.stringify(text)}`).toMatch(/^HTTP\/1\.1 \d{3} /);
       const status = Number(statusLine.split(' ')[1]);
@@ -247,7 +212,7 @@ describe('front door fuzz', () => {
       const got = await exchange(port, Buffer.concat([upgrade, bytes, ping]), (b) => {
         const head = b.indexOf('\r\n\r\n');
         return head > 0 && b.length > head + 4;
-      });
+      }, CASE_TIMEOUT_MS);
       const text = got.data.toString('latin1');
       expect(text.split('\r\n')[0], 'the upgrade itself').toBe('HTTP/1.1 101 Switching Protocols');
       const afterHead = got.data.length - (text.indexOf('\r\n\r\n') + 4);

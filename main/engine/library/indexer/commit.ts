@@ -122,7 +122,7 @@ function toMeta(hash: string, r: Analysed): PhotoMeta {
  * without writing anything. `modelId` is the engine's: analysed photos of another model are re-read.
  */
 export function commitFile(catalog: Catalog, file: PhotoFile, hash: string, modelId: string, result: Analysed | Failure | null): CommitResult {
-  return catalog.transaction((): CommitResult => {
+  return catalog.redoableTransaction((): CommitResult => {
     const live = catalog.photos.liveByPath(file.path);
     if (live && live.contentHash === hash && live.status !== 'failed') {
       const stale = live.status === 'ok' && live.modelId !== modelId;
@@ -179,7 +179,7 @@ export function commitFile(catalog: Catalog, file: PhotoFile, hash: string, mode
 
 /** Records a file that failed before its content could be read (empty, unreadable, broken link...). */
 export function commitUnreadable(catalog: Catalog, file: PhotoFile, code: string, message: string): CommitResult {
-  return catalog.transaction((): CommitResult => {
+  return catalog.redoableTransaction((): CommitResult => {
     const live = catalog.photos.liveByPath(file.path);
     if (live && live.status !== 'failed') {
       const kept = detach(catalog, live);
