@@ -62,7 +62,8 @@ export const SuggestionSchema = z.object({
 });
 
 /** One people edit in the undo history, in plain words. */
-export const EditSchema = z.object({ id, kind: z.string(), summary: z.string(), at: z.number(), undone: z.boolean() });
+/** `undoable`: false for records kept only to be read (what a re-index removed) and for undone edits. */
+export const EditSchema = z.object({ id, kind: z.string(), summary: z.string(), at: z.number(), undone: z.boolean(), undoable: z.boolean() });
 
 /** A directory of the host's file system, for the web-mode folder browser. */
 export const DirectoryListingSchema = z.object({

@@ -3,6 +3,7 @@
 // merges that keep the better cover. The service does the grouping work; this adds the words and the
 // few decisions that are not about grouping.
 import type { Catalog } from '../library/catalog/catalog.ts';
+import { LOG_ONLY_KINDS } from '../library/catalog/decisions.ts';
 import type { IgnoredFaceRow } from '../library/catalog/ignored-faces.ts';
 import type { AnalysedFace } from '../face/types.ts';
 import { removeManualFace } from '../library/manual-faces.ts';
@@ -16,6 +17,8 @@ export interface Edit {
   summary: string;
   at: number;
   undone: boolean;
+  /** Undo can revert it: not undone yet, and a decision rather than a record kept to be read. */
+  undoable: boolean;
 }
 
 /** What an edit did, in words, and the person it left in view (merge and move). */
@@ -34,6 +37,7 @@ const KIND_WORDS: Record<string, string> = {
   rename: 'Named a person', merge: 'Merged people', move: 'Moved faces', reject: 'Removed faces from a person',
   confirm: 'Confirmed faces', hide: 'Hid a person', show: 'Showed a person', cover: 'Changed a cover',
   ignore: 'Ignored faces', unignore: 'Restored ignored faces', 'add-face': 'Added a face', 'remove-face': 'Removed a face',
+  'reindex-removed-faces': 'A changed photo lost faces you had named (re-indexed; cannot be undone)',
 };
 
 /** A photo's file name, for sentences ("Added a face to IMG_0042.jpg"); either separator. */
@@ -217,6 +221,7 @@ export class PeopleEdits {
       summary: d.payload.summary ?? KIND_WORDS[d.kind] ?? d.kind,
       at: d.createdAt,
       undone: d.undoneAt !== null,
+      undoable: d.undoneAt === null && !LOG_ONLY_KINDS.includes(d.kind),
     }));
   }
 

@@ -190,7 +190,7 @@ describe.skipIf(!hasFaces)('Indexer on real photos', () => {
     expect(replaced.length).toBeGreaterThanOrEqual(1);
     expect(replaced.some((f) => faces.some((o) => o.id === f.id))).toBe(false);
     expect(catalog.people.assignmentsOf(rose.id)).toEqual([]);
-    const log = catalog.decisions.last<{ photoId: number; faces: { faceId: number; assignment: { personId: number } }[] }>()!;
+    const log = catalog.decisions.list<{ photoId: number; faces: { faceId: number; assignment: { personId: number } }[] }>({ limit: 1 })[0];
     expect(log.kind).toBe('reindex-removed-faces');
     expect(log.payload.photoId).toBe(photo.id);
     expect(log.payload.faces).toMatchObject([{ faceId: faces[1].id, assignment: { personId: rose.id } }]);
