@@ -63,6 +63,11 @@ export class FaceStore {
     return (this.db.prepare('SELECT * FROM faces WHERE photo_id = ? ORDER BY id').all(photoId) as Row[]).map(toFace);
   }
 
+  /** The ids of a photo's faces (no embeddings read). */
+  idsOfPhoto(photoId: number): number[] {
+    return (this.db.prepare('SELECT id FROM faces WHERE photo_id = ? ORDER BY id').pluck().all(photoId) as number[]);
+  }
+
   /** Faces of analysed (not retired) photos, optionally of one embedding model only. */
   live(modelId?: string): Face[] {
     const sql = `SELECT f.* FROM faces f JOIN photos p ON p.id = f.photo_id WHERE p.status = 'ok' ${modelId ? 'AND f.model_id = ?' : ''} ORDER BY f.id`;
