@@ -37,7 +37,7 @@ const KIND_WORDS: Record<string, string> = {
   rename: 'Named a person', merge: 'Merged people', move: 'Moved faces', reject: 'Removed faces from a person',
   confirm: 'Confirmed faces', hide: 'Hid a person', show: 'Showed a person', cover: 'Changed a cover',
   ignore: 'Ignored faces', unignore: 'Restored ignored faces', 'add-face': 'Added a face', 'remove-face': 'Removed a face',
-  'reindex-removed-faces': 'A changed photo lost faces you had named (re-indexed; cannot be undone)',
+  'reindex-removed-faces': 'A changed photo lost faces you had named or drawn (cannot be undone)',
 };
 
 /** A photo's file name, for sentences ("Added a face to IMG_0042.jpg"); either separator. */
