@@ -62,7 +62,8 @@ export const SuggestionSchema = z.object({
 });
 
 /** One people edit in the undo history, in plain words. */
-export const EditSchema = z.object({ id, kind: z.string(), summary: z.string(), at: z.number(), undone: z.boolean() });
+/** `undoable`: false for records kept only to be read (what a re-index removed) and for undone edits. */
+export const EditSchema = z.object({ id, kind: z.string(), summary: z.string(), at: z.number(), undone: z.boolean(), undoable: z.boolean() });
 
 /** A directory of the host's file system, for the web-mode folder browser. */
 export const DirectoryListingSchema = z.object({
@@ -155,7 +156,22 @@ export const DoctorReportSchema = z.object({
   catalog: z.object({ file: z.string(), stats: CatalogStatsSchema }),
 });
 
-export const PhotoFaceSchema = z.object({ faceId: id, box: BoxSchema, personId: id.nullable(), name: z.string().nullable() });
+export const PhotoFaceSchema = z.object({
+  faceId: id,
+  box: BoxSchema,
+  personId: id.nullable(),
+  name: z.string().nullable(),
+  /** Drawn by hand (the viewer's "Add a face", or an XMP region no detection matched): only these can be removed. */
+  manual: z.boolean(),
+});
+
+/** A person's photo list to download, as `face-atlas export person` writes it. */
+export const PhotoListFileSchema = z.object({
+  fileName: z.string().min(1),
+  mimeType: z.enum(['text/csv', 'application/json']),
+  text: z.string(),
+  photos: z.number().int().nonnegative(),
+});
 
 export const PhotoDetailSchema = z.object({
   id,
@@ -322,7 +338,12 @@ export const methods = {
   'people.unassigned': method(z.object(page).strict(), z.object({ total: z.number().int().nonnegative(), faces: z.array(UnassignedFaceSchema) }), 'faces waiting for a person, with their closest people'),
   'people.rename': method(z.object({ personId: id, name: z.string().trim().min(1).max(API_LIMITS.nameLength) }).strict(), edited, 'names a person'),
   'people.merge': method(z.object({ personIds: ids.min(2), into: id.optional() }).strict(), z.object({ personId: id, summary: z.string() }), 'merges people into one (the best cover stays); returns the survivor'),
-  'people.moveFaces': method(z.object({ faceIds: ids, toPersonId: id.nullable() }).strict(), z.object({ personId: id, summary: z.string() }), 'moves faces to a person (null: to a new person)'),
+  'people.moveFaces': method(
+    z.object({ faceIds: ids, toPersonId: id.nullable(), name: z.string().trim().min(1).max(API_LIMITS.nameLength).optional() }).strict()
+      .refine((r) => r.name === undefined || r.toPersonId === null, { message: 'name: only a new person (toPersonId null) is named here; rename an existing person with people.rename', path: ['name'] }),
+    z.object({ personId: id, summary: z.string() }),
+    'moves faces to a person (null: to a new person, named `name` in the same undoable edit)',
+  ),
   'people.reject': method(z.object({ faceIds: ids, personId: id }).strict(), edited, '"Not this person": the faces leave and never return to that person'),
   'people.confirm': method(z.object({ faceIds: ids, personId: id }).strict(), edited, 'accepts a suggestion: the faces belong to that person'),
   'people.setHidden': method(z.object({ personId: id, hidden: z.boolean() }).strict(), edited, 'hides or shows a person'),
@@ -336,8 +357,13 @@ export const methods = {
   'people.recluster': method(empty, z.object({ people: z.number().int(), assigned: z.number().int(), unassigned: z.number().int() }), 're-groups the faces nobody decided on'),
 
   'photo.get': method(z.object({ photoId: id }).strict(), PhotoDetailSchema, 'a photo with its face boxes and names'),
-  'faces.addManual': method(z.object({ photoId: id, box: BoxSchema, personId: id.optional() }).strict(), z.object({ faceId: id }), 'a face drawn where detection missed one (pixels of the upright photo): embedded from a landmark pass inside the box; with personId it joins that person as a decision'),
-  'faces.removeManual': method(z.object({ faceId: id }).strict(), ok, 'removes a face drawn by hand (the undo of faces.addManual)'),
+  'faces.addManual': method(
+    z.object({ photoId: id, box: BoxSchema, personId: id.optional() }).strict(),
+    z.object({ faceId: id, summary: z.string(), looksLikeFace: z.boolean() }),
+    'a face drawn where detection missed one (pixels of the upright photo): embedded from a landmark pass inside the box (kept as drawn where that finds no face: looksLikeFace false); with personId it joins that person; an undoable decision',
+  ),
+  'faces.removeManual': method(z.object({ faceId: id }).strict(), edited, 'removes a face drawn by hand (never a detected one); an undoable decision'),
+  'people.exportPhotos': method(z.object({ personId: id, format: z.enum(['csv', 'json']) }).strict(), PhotoListFileSchema, "a person's photo list (path, date, face box, confirmed), as `face-atlas export person` writes it"),
   'photos.timeline': method(z.object({ source: PhotoSourceSchema }).strict(), PhotoTimelineSchema, 'how many photos a list holds, its date range and date groups'),
   'photos.list': method(z.object({ source: PhotoSourceSchema, ...page }).strict(), z.object({ photos: z.array(PhotoCardSchema) }), 'one page of a list of photos, newest first'),
   'photos.folders': method(empty, z.object({ folders: z.array(PhotoFolderSchema) }), 'every folder holding indexed photos, with photo and face counts'),
@@ -410,6 +436,7 @@ export type Failure = z.output<typeof FailureSchema>;
 export type Settings = z.output<typeof SettingsSchema>;
 export type DoctorReport = z.output<typeof DoctorReportSchema>;
 export type PhotoDetail = z.output<typeof PhotoDetailSchema>;
+export type PhotoListFile = z.output<typeof PhotoListFileSchema>;
 export type PhotoSource = z.output<typeof PhotoSourceSchema>;
 export type PhotoCard = z.output<typeof PhotoCardSchema>;
 export type PhotoTimeline = z.output<typeof PhotoTimelineSchema>;

@@ -147,6 +147,10 @@ export const INDEXER_DEFAULTS = {
    * and other detectors are looser than MTCNN's (forehead, chin): 0.3 pairs them while two neighbours in a group
    * photo (which touch, not overlap) stay apart. */
   xmpRegionMinIoU: 0.3,
+  /** An unnamed XMP face region becomes a manual face unless a face already there covers this share of the smaller
+   * of the two boxes: a region drawn around a detected face (looser, or a tight box inside it) is that face. Two
+   * neighbours in a group photo touch, they do not cover half of each other. */
+  xmpUnnamedRegionMaxCover: 0.5,
   /** Folder names never entered: VCS, NAS thumbnail folders (Synology @eaDir, QNAP .@__thumb), recycle bins, OS metadata.
    * Names starting with '.' are skipped as well (hidden files, macOS AppleDouble '._x.jpg'). */
   skippedFolderNames: ['@eaDir', '#recycle', '#snapshot', '$RECYCLE.BIN', 'System Volume Information', 'lost+found', 'node_modules'] as readonly string[],

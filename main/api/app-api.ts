@@ -9,7 +9,8 @@ import type { Catalog } from '../engine/library/catalog/catalog.ts';
 import type { FaceEngineOptions } from '../engine/face/engine.ts';
 import { Library, type PeopleJob } from '../engine/library/library.ts';
 import { exportXmpSidecars, photosOfDecisions } from '../engine/library/xmp-sidecars.ts';
-import { addManualFace, ManualFaceError, removeManualFace } from '../engine/library/manual-faces.ts';
+import { analyseManualFace, ManualFaceError } from '../engine/library/manual-faces.ts';
+import { personPhotoList, photoListFileName, photoListText } from '../engine/people/photo-list.ts';
 import { PeopleError, type PeopleService } from '../engine/people/service.ts';
 import { PeopleEdits } from '../engine/people/edits.ts';
 import { plausible, withSimilarity } from '../engine/people/similarity.ts';
@@ -232,8 +233,8 @@ export function createAppApi(options: AppApiOptions): AppApi {
       const r = p.merge(personIds, into);
       return { personId: r.personId!, summary: r.summary };
     }),
-    'people.moveFaces': ({ faceIds, toPersonId }) => decide('move', (p) => {
-      const r = p.moveFaces(faceIds, toPersonId);
+    'people.moveFaces': ({ faceIds, toPersonId, name }) => decide('move', (p) => {
+      const r = p.moveFaces(faceIds, toPersonId, name);
       return { personId: r.personId!, summary: r.summary };
     }),
     'people.reject': ({ faceIds, personId }) => decide('reject', (p) => ({ ...ok, ...p.reject(faceIds, personId) })),
@@ -265,20 +266,19 @@ export function createAppApi(options: AppApiOptions): AppApi {
       // Ignored faces (strangers, not faces) get no box: the user took them out; the Ignored list brings them back.
       const faces = catalog.faces.ofPhoto(source).filter((f) => !catalog.ignored.has(f.id)).map((f) => {
         const personId = catalog.people.assignment(f.id)?.personId ?? null;
-        return { faceId: f.id, box: f.box, personId, name: personId === null ? null : names.get(personId) ?? null };
+        return { faceId: f.id, box: f.box, personId, name: personId === null ? null : names.get(personId) ?? null, manual: f.source === 'manual' };
       });
       return { id: photo.id, path: photo.path, width: photo.width, height: photo.height, takenAt: photo.takenAt, modifiedAt: photo.mtimeMs, faces };
     },
     'faces.addManual': async ({ photoId, box, personId }) => {
-      const faceId = await addManualFace(catalog, await engine.get(), photoId, box);
-      if (personId !== undefined) await decide('confirm', (e) => e.confirm([faceId], personId));
-      else peopleChanged('face added');
-      return { faceId };
+      const drawn = await analyseManualFace(catalog, await engine.get(), photoId, box);
+      const r = await decide('face added', (e) => e.addFace(drawn.photoId, drawn.face, drawn.detectorId, personId));
+      return { faceId: r.faceId, summary: r.summary, looksLikeFace: drawn.looksLikeFace };
     },
-    'faces.removeManual': ({ faceId }) => {
-      removeManualFace(catalog, faceId);
-      peopleChanged('face removed');
-      return ok;
+    'faces.removeManual': ({ faceId }) => decide('face removed', (e) => ({ ...ok, ...e.removeFace(faceId) })),
+    'people.exportPhotos': ({ personId, format }) => {
+      const list = personPhotoList(catalog, personId);
+      return { fileName: photoListFileName(list, format), mimeType: format === 'csv' ? 'text/csv' as const : 'application/json' as const, text: photoListText(list, format), photos: list.photos.length };
     },
     'photos.timeline': ({ source }) => catalog.photoIndex.timeline(source),
     'photos.list': ({ source, offset, limit }) => ({ photos: catalog.photoIndex.page(source, offset, limit) }),

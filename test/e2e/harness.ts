@@ -73,14 +73,20 @@ export interface WebApp {
   close: () => Promise<void>;
 }
 
-export async function startWebApp(dbFile: string): Promise<WebApp> {
+export interface WebAppOptions {
+  viewport?: { width: number; height: number };
+  /** Console errors that are not problems (e.g. a thumbnail the test deleted on purpose). */
+  ignoreConsole?: RegExp;
+}
+
+export async function startWebApp(dbFile: string, opts: WebAppOptions = {}): Promise<WebApp> {
   ensureRendererBuilt();
   const api = createAppApi({ dbFile, host: { mode: 'web', version: 'test' } });
   const server = await startWebServer({ api, rendererDir });
   const browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
-  const page = await browser.newPage({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
+  const page = await browser.newPage({ viewport: opts.viewport ?? { width: 1280, height: 860 }, colorScheme: 'light' });
   const problems: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+  page.on('console', (m) => m.type() === 'error' && !opts.ignoreConsole?.test(m.text()) && problems.push(m.text()));
   page.on('pageerror', (e) => problems.push(e.message));
   return {
     api, server, browser, page, problems,

@@ -5,13 +5,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createAppApi, type AppApi } from '../../main/api/app-api.ts';
-import { startWebServer, type WebServer } from '../../main/server/web-server.ts';
+import { chromium, type Page } from 'playwright-core';
+import type { AppApi } from '../../main/api/app-api.ts';
+import type { WebServer } from '../../main/server/web-server.ts';
 import { unpackMapPage } from '../../shared/map-pages.ts';
-import { dispatch } from '../../shared/rpc.ts';
 import { hasFaces, noFacesReason } from '../helpers/data.ts';
-import { CHROMIUM_ARGS, chromiumPath, ensureRendererBuilt, hasChromium, noChromiumReason, rendererDir, screenshot, unnamedControls } from './harness.ts';
+import { CHROMIUM_ARGS, chromiumPath, hasChromium, noChromiumReason, screenshot, startWebApp, unnamedControls, type WebApp } from './harness.ts';
 import { buildLibrary } from './library.ts';
 
 const skip = !hasFaces || !hasChromium;
@@ -28,15 +27,11 @@ describe.skipIf(skip)('the map as a face atlas in chromium', () => {
   let tmp: string;
   let api: AppApi;
   let server: WebServer;
-  let browser: Browser;
   let page: Page;
-  const problems: string[] = [];
+  let app: WebApp;
+  let problems: string[] = [];
 
-  const truth = async (method: string, params: unknown = {}): Promise<any> => {
-    const r = await dispatch(api.handlers, method, params);
-    if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-    return r.result;
-  };
+  const truth = (method: string, params: unknown = {}): Promise<any> => app.truth(method, params);
   /** The map as the API serves it, every page decoded. */
   const truthMap = async (): Promise<TruthMap> => {
     const header = await truth('map.get', { method: 'umap' });
@@ -126,10 +121,10 @@ describe.skipIf(skip)('the map as a face atlas in chromium', () => {
   });
 
   beforeAll(async () => {
-    ensureRendererBuilt();
     tmp = mkdtempSync(path.join(os.tmpdir(), 'face-atlas-map-e2e-'));
     const library = buildLibrary(path.join(tmp, 'photos'));
-    api = createAppApi({ dbFile: path.join(tmp, 'catalog.db'), host: { mode: 'web', version: 'test' } });
+    app = await startWebApp(path.join(tmp, 'catalog.db'), { ignoreConsole: /Failed to load resource/ });
+    ({ api, server, page, problems } = app);
     await truth('library.addFolder', { path: library });
     for (let t = 0; t < 600; t++) {
       const s = await truth('library.status');
@@ -140,17 +135,10 @@ describe.skipIf(skip)('the map as a face atlas in chromium', () => {
     const people = (await truth('people.list')).people;
     await truth('people.rename', { personId: people[0].id, name: 'Alice Atlas' });
     await truth('people.rename', { personId: people[1].id, name: 'Bob Atlas' });
-    server = await startWebServer({ api, rendererDir });
-    browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
-    page.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && problems.push(m.text()));
-    page.on('pageerror', (e) => problems.push(e.message));
   }, 600_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await api?.close();
+    await app?.close();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 

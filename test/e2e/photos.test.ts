@@ -6,13 +6,12 @@ import { mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createAppApi, type AppApi } from '../../main/api/app-api.ts';
-import { startWebServer, type WebServer } from '../../main/server/web-server.ts';
-import { dispatch } from '../../shared/rpc.ts';
+import type { Page } from 'playwright-core';
+import type { AppApi } from '../../main/api/app-api.ts';
+import type { WebServer } from '../../main/server/web-server.ts';
 import { runCli } from '../helpers/cli.ts';
 import { hasFaces, noFacesReason } from '../helpers/data.ts';
-import { CHROMIUM_ARGS, chromiumPath, ensureRendererBuilt, hasChromium, noChromiumReason, rendererDir, screenshot, unnamedControls } from './harness.ts';
+import { hasChromium, noChromiumReason, screenshot, startWebApp, unnamedControls, type WebApp } from './harness.ts';
 import { buildLibrary } from './library.ts';
 
 const skip = !hasFaces || !hasChromium;
@@ -32,15 +31,11 @@ describe.skipIf(skip)('photos first, in chromium', () => {
   let tmp: string;
   let api: AppApi;
   let server: WebServer;
-  let browser: Browser;
   let page: Page;
-  const problems: string[] = [];
+  let app: WebApp;
+  let problems: string[] = [];
 
-  const call = async (method: string, params: unknown = {}): Promise<any> => {
-    const r = await dispatch(api.handlers, method, params);
-    if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-    return r.result;
-  };
+  const call = (method: string, params: unknown = {}): Promise<any> => app.truth(method, params);
 
   /** The truth from the catalog's faces and assignments (not from the photo index under test). */
   function truth() {
@@ -64,24 +59,17 @@ describe.skipIf(skip)('photos first, in chromium', () => {
   const viewer = () => page.getByRole('dialog', { name: 'Photo viewer' });
 
   beforeAll(async () => {
-    ensureRendererBuilt();
     tmp = mkdtempSync(path.join(os.tmpdir(), 'face-atlas-photos-'));
     const library = buildLibrary(path.join(tmp, 'photos'), PHOTOS);
     PHOTOS.forEach((rel, i) => utimesSync(path.join(library, rel), fileTime(i) / 1000, fileTime(i) / 1000));
-    api = createAppApi({ dbFile: path.join(tmp, 'catalog.db'), host: { mode: 'web', version: 'test' } });
+    app = await startWebApp(path.join(tmp, 'catalog.db'), { viewport: { width: 1360, height: 1000 }, ignoreConsole: /Failed to load resource/ });
+    ({ api, server, page, problems } = app);
     await call('library.addFolder', { path: library });
     await api.library.idle();
-    server = await startWebServer({ api, rendererDir });
-    browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1360, height: 1000 }, colorScheme: 'light' });
-    page.on('console', (m) => m.type() === 'error' && !/Failed to load resource/.test(m.text()) && problems.push(m.text()));
-    page.on('pageerror', (e) => problems.push(e.message));
   }, 300_000);
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await api?.close();
+    await app?.close();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 

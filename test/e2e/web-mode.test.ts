@@ -4,13 +4,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { createAppApi, type AppApi } from '../../main/api/app-api.ts';
-import { startWebServer, type WebServer } from '../../main/server/web-server.ts';
-import { dispatch } from '../../shared/rpc.ts';
+import type { Page } from 'playwright-core';
+import type { WebServer } from '../../main/server/web-server.ts';
 import { PEOPLE_DEFAULTS } from '../../shared/settings.ts';
 import { face, hasFaces, noFacesReason } from '../helpers/data.ts';
-import { CHROMIUM_ARGS, chromiumPath, ensureRendererBuilt, hasChromium, noChromiumReason, rendererDir, screenshot, unnamedControls } from './harness.ts';
+import { hasChromium, noChromiumReason, screenshot, startWebApp, unnamedControls, type WebApp } from './harness.ts';
 import { APP_PHOTOS, BROKEN_PHOTO, buildLibrary } from './library.ts';
 
 const skip = !hasFaces || !hasChromium;
@@ -19,39 +17,27 @@ if (skip) console.warn(!hasFaces ? noFacesReason : noChromiumReason);
 describe.skipIf(skip)('web mode in chromium', () => {
   let tmp: string;
   let library: string;
-  let api: AppApi;
   let server: WebServer;
-  let browser: Browser;
   let page: Page;
-  const problems: string[] = [];
+  let app: WebApp;
+  let problems: string[] = [];
 
   /** The API's own answer, to check what the UI shows against the truth. */
-  const truth = async (method: string, params: unknown = {}): Promise<any> => {
-    const r = await dispatch(api.handlers, method, params);
-    if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
-    return r.result;
-  };
+  const truth = (method: string, params: unknown = {}): Promise<any> => app.truth(method, params);
   const open = async (hash: string): Promise<void> => {
     await page.goto(`${server.url}${hash}`);
   };
   const expectNamedControls = async (): Promise<void> => expect(await unnamedControls(page)).toEqual([]);
 
   beforeAll(async () => {
-    ensureRendererBuilt();
     tmp = mkdtempSync(path.join(os.tmpdir(), 'face-atlas-e2e-'));
     library = buildLibrary(path.join(tmp, 'photos'));
-    api = createAppApi({ dbFile: path.join(tmp, 'catalog.db'), host: { mode: 'web', version: 'test' } });
-    server = await startWebServer({ api, rendererDir });
-    browser = await chromium.launch({ executablePath: chromiumPath, args: CHROMIUM_ARGS });
-    page = await browser.newPage({ viewport: { width: 1280, height: 860 }, colorScheme: 'light' });
-    page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-    page.on('pageerror', (e) => problems.push(e.message));
+    app = await startWebApp(path.join(tmp, 'catalog.db'));
+    ({ server, page, problems } = app);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await server?.close();
-    await api?.close();
+    await app?.close();
     if (tmp) rmSync(tmp, { recursive: true, force: true });
   });
 

@@ -1,7 +1,7 @@
 // ONNX Runtime against the tfjs path on real dev photos: each network's outputs (our ONNX export of the same
 // weights) within 1e-4 of the tfjs runner's on the same inputs, whole-photo embeddings at cosine >= 0.9999,
 // the same faces found, and the exported graphs cached by the weights' hash.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -140,9 +140,12 @@ describe('the ONNX graph cache', () => {
     expect(Buffer.from(second.bytes).equals(Buffer.from(first.bytes))).toBe(true);
     const changed = Uint8Array.from(source.weights());
     changed[changed.length - 1] ^= 1;
+    writeFileSync(path.join(dir, 'onnx', 'rnet-0123456789abcdef.onnx'), 'another net');
     const third = cachedOnnx(dir, 'onet', changed, exportGraph);
     expect(third.fromCache).toBe(false);
     expect(third.file).not.toBe(first.file);
     expect(exports).toBe(2);
+    // The graph of the older weights is gone; other nets' graphs stay.
+    expect(readdirSync(path.join(dir, 'onnx')).sort()).toEqual([path.basename(third.file), 'rnet-0123456789abcdef.onnx'].sort());
   });
 });

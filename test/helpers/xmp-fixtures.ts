@@ -3,6 +3,7 @@
 // camera-raw settings and MWG regions), for tests to read, apply and write back.
 
 export interface FixtureRegion {
+  /** Empty: an unnamed region (no Name attribute, as digiKam writes a face it has not named yet). */
   name: string;
   /** MWG area: centre x, y and size, fractions of the stored image. */
   x: number;
@@ -14,7 +15,7 @@ export interface FixtureRegion {
 
 const mwgList = (regions: FixtureRegion[]) => regions.map((r) => `
       <rdf:li>
-       <rdf:Description mwg-rs:Name="${r.name}" mwg-rs:Type="${r.type ?? 'Face'}">
+       <rdf:Description ${r.name ? `mwg-rs:Name="${r.name}" ` : ''}mwg-rs:Type="${r.type ?? 'Face'}">
         <mwg-rs:Area stArea:x="${r.x}" stArea:y="${r.y}" stArea:w="${r.w}" stArea:h="${r.h}" stArea:unit="normalized"/>
        </rdf:Description>
       </rdf:li>`).join('');
@@ -35,7 +36,7 @@ const mwgRegionsAndEnd = (width: number, height: number, regions: FixtureRegion[
 /** digiKam 8: photo.jpg.xmp with MWG regions, the same faces as Microsoft Photo regions, and People tags. */
 export function digikamSidecar(width: number, height: number, regions: FixtureRegion[]): string {
   const mp = regions.filter((r) => (r.type ?? 'Face') === 'Face').map((r) => `
-      <rdf:li MPReg:PersonDisplayName="${r.name}" MPReg:Rectangle="${(r.x - r.w / 2).toFixed(6)}, ${(r.y - r.h / 2).toFixed(6)}, ${r.w}, ${r.h}"/>`).join('');
+      <rdf:li ${r.name ? `MPReg:PersonDisplayName="${r.name}" ` : ''}MPReg:Rectangle="${(r.x - r.w / 2).toFixed(6)}, ${(r.y - r.h / 2).toFixed(6)}, ${r.w}, ${r.h}"/>`).join('');
   return `<?xpacket begin="\ufeff" id="W5M0MpCehiHzreSzNTczkc9d"?>
 <x:xmpmeta xmlns:x="adobe:ns:meta/" x:xmptk="XMP Core 4.4.0-Exiv2">
  <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">
@@ -51,7 +52,7 @@ export function digikamSidecar(width: number, height: number, regions: FixtureRe
     xmlns:xmp="http://ns.adobe.com/xap/1.0/"
    xmp:Rating="3">
    <digiKam:TagsList>
-    <rdf:Seq>${regions.map((r) => `
+    <rdf:Seq>${regions.filter((r) => r.name).map((r) => `
      <rdf:li>People/${r.name}</rdf:li>`).join('')}
     </rdf:Seq>
    </digiKam:TagsList>

@@ -10,6 +10,7 @@ import { Catalog } from '../../main/engine/library/catalog/catalog.ts';
 import type { AnalysedFace, FivePoints } from '../../main/engine/face/types.ts';
 import { normalDeviates, seededRandom } from '../../main/engine/math/random.ts';
 import { l2Normalised } from '../../main/engine/math/vectors.ts';
+import { PeopleEdits } from '../../main/engine/people/edits.ts';
 import { PeopleError, PeopleService } from '../../main/engine/people/service.ts';
 
 const MODEL = 'mobilefacenet-192';
@@ -99,6 +100,22 @@ describe('people decisions on synthetic faces', () => {
     expect(people.undo()).toEqual({ undone: 'rename' });
     expect(catalog.people.get(p)!.name).toBeNull();
     expect(sourceOf(a[0])).toBe('auto');
+  });
+
+  it('undo passes over what a re-index logged (a record, not a decision) and reverts the user\'s last decision', () => {
+    const p = personOf(a[0])!;
+    people.rename(p, 'Ada');
+    // The indexer's record of named faces a changed photo lost, as commit.ts writes it.
+    catalog.decisions.log('reindex-removed-faces', { photoId: 1, path: '/library/p1.jpg', faces: [{ faceId: a[0], box: { x: 0, y: 0, width: 1, height: 1 }, assignment: null, constraints: [] }] });
+    expect(people.undo()).toEqual({ undone: 'rename' });
+    expect(catalog.people.get(p)!.name).toBeNull();
+    expect(people.undo()).toBeNull();
+    // The record stays in the log, not undone, and the history offers no Undo on it.
+    expect(catalog.decisions.list({ limit: 1 })[0]).toMatchObject({ kind: 'reindex-removed-faces', undoneAt: null });
+    expect(new PeopleEdits(catalog, people).history().slice(0, 2)).toMatchObject([
+      { kind: 'reindex-removed-faces', undone: false, undoable: false },
+      { kind: 'rename', undone: true, undoable: false },
+    ]);
   });
 
   it('merge keeps the named person, adds the faces, re-points rejections, and undo brings both back', () => {

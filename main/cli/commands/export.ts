@@ -40,12 +40,12 @@ export function registerExportCommands(program: Command): void {
     .option('--out <file>', 'write to a file instead of stdout'))
     .action(async (person: string, o: DbFlags & { format: string; out?: string }) => {
       if (o.format !== 'csv' && o.format !== 'json') throw new CliError(`--format must be csv or json, not "${o.format}"`);
-      const { personPhotoList, photoListCsv } = await import('../../engine/people/photo-list.ts');
+      const { personPhotoList, photoListText } = await import('../../engine/people/photo-list.ts');
       const lib = openLibrary(o);
       try {
         const { catalog } = lib;
         const list = personPhotoList(catalog, person);
-        const text = o.format === 'json' ? `${JSON.stringify(list)}\n` : photoListCsv(list);
+        const text = photoListText(list, o.format);
         if (o.out) {
           writeFileSync(o.out, text);
           console.log(`${list.photos.length} photo(s) of ${list.person.name ?? `person ${list.person.id}`} written to ${o.out}`);

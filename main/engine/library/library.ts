@@ -80,9 +80,9 @@ export class Library {
    * the photos a run added or changed are assigned (existing people and decisions stay as they are).
    */
   afterIndex(changedPhotoIds: number[]): PeopleJob | null {
-    if (this.catalog.people.all().length === 0) return { job: 'recluster' };
+    if (!this.catalog.people.any()) return { job: 'recluster' };
     if (!changedPhotoIds.length) return null;
-    return { job: 'assignNew', faceIds: changedPhotoIds.flatMap((id) => this.catalog.faces.ofPhoto(id).map((f) => f.id)) };
+    return { job: 'assignNew', faceIds: changedPhotoIds.flatMap((id) => this.catalog.faces.idsOfPhoto(id)) };
   }
 
   /** Runs a people job in this thread (the CLI; the app runs the same on a worker thread). */

@@ -55,8 +55,11 @@ export async function exportXmpSidecars(catalog: Catalog, opts: ExportOptions = 
 export function photosOfDecisions(catalog: Catalog, decisionIds: (number | undefined)[]): number[] {
   const wanted = new Set(decisionIds.filter((id): id is number => id !== undefined));
   const photos = new Set<number>();
-  for (const d of catalog.decisions.list<{ assignments?: [number, ...unknown[]][] }>({ includeUndone: true, limit: 50 })) {
-    if (!wanted.has(d.id) || !Array.isArray(d.payload.assignments)) continue;
+  for (const d of catalog.decisions.list<{ assignments?: [number, ...unknown[]][]; removedFaces?: { face: { photoId: number } }[] }>({ includeUndone: true, limit: 50 })) {
+    if (!wanted.has(d.id)) continue;
+    // A removed face is gone from the catalog: its photo is in the log.
+    for (const r of d.payload.removedFaces ?? []) photos.add(r.face.photoId);
+    if (!Array.isArray(d.payload.assignments)) continue;
     for (const [faceId] of d.payload.assignments) {
       const f = catalog.faces.get(faceId);
       if (f) photos.add(f.photoId);

@@ -16,6 +16,26 @@ export interface Snapshot {
   /** Faces the decision ignored (undo un-ignores them) or un-ignored (undo ignores them again). */
   ignored?: number[];
   unignored?: number[];
+  /** Faces drawn by hand that the decision added (undo deletes them) or removed (undo puts them back, same id). */
+  addedFaces?: number[];
+  removedFaces?: RemovedFace[];
+}
+
+/** A removed face as it was stored (embedding in base64, for the JSON log) and the people it was "not". */
+export interface RemovedFace {
+  face: Omit<Face, 'embedding'> & { embedding: string };
+  rejectedPeople: number[];
+}
+
+export function toRemovedFace(face: Face, rejectedPeople: number[]): RemovedFace {
+  return { face: { ...face, embedding: Buffer.from(face.embedding.buffer, face.embedding.byteOffset, face.embedding.byteLength).toString('base64') }, rejectedPeople };
+}
+
+function fromRemovedFace(r: RemovedFace): Face {
+  const bytes = Buffer.from(r.face.embedding, 'base64');
+  const embedding = new Float32Array(bytes.byteLength / 4);
+  new Uint8Array(embedding.buffer).set(bytes);
+  return { ...r.face, embedding };
 }
 
 export class PeopleDecisions {
@@ -111,8 +131,8 @@ export class PeopleDecisions {
     return target;
   }
 
-  /** Moves faces to a person (null: to a new person). Each face also rejects the person it left. */
-  moveFaces(faceIds: number[], toPersonId: number | null): number {
+  /** Moves faces to a person (null: to a new person, named `newName` if given). Each face also rejects the person it left. */
+  moveFaces(faceIds: number[], toPersonId: number | null, newName?: string): number {
     const faces = this.ctx.requireFaces(faceIds);
     if (toPersonId !== null) this.ctx.requirePerson(toPersonId);
     const photos = new Set<number>();
@@ -127,6 +147,8 @@ export class PeopleDecisions {
     this.decide('move', [...new Set([...faceIds, ...displaced, ...fromFaces])], [...from, ...(toPersonId === null ? [] : [toPersonId])], (snap) => {
       if (toPersonId === null) {
         target = this.catalog.people.create().id;
+        // Named in the same decision: one undo takes back the face and the name.
+        if (newName?.trim()) this.catalog.people.update(target, { name: newName.trim() });
         snap.people.push({ id: target, name: null, hidden: false, coverFaceId: null, createdAt: 0, existed: false });
       }
       // A face already in the target from the same photo was wrong: it leaves to make room.
@@ -188,6 +210,12 @@ export class PeopleDecisions {
     if (!last) return null;
     this.catalog.transaction(() => {
       const snap = last.payload;
+      // Removed faces come back first: the assignments and covers below may point at them.
+      for (const r of snap.removedFaces ?? []) {
+        if (this.catalog.faces.get(r.face.id) || !this.catalog.photos.get(r.face.photoId)) continue;
+        this.catalog.faces.restore(fromRemovedFace(r));
+        for (const personId of r.rejectedPeople) if (this.catalog.people.get(personId)) this.catalog.people.reject(r.face.id, personId);
+      }
       for (const p of snap.people) {
         if (!p.existed) continue;
         if (!this.catalog.people.get(p.id)) this.catalog.people.restore(p);
@@ -202,6 +230,8 @@ export class PeopleDecisions {
         if (personId === null || !this.catalog.people.get(personId)) this.catalog.people.unassign(faceId);
         else this.catalog.people.assign(faceId, personId, source ?? 'auto');
       }
+      // Faces it drew go (never a detected face, whatever the log says).
+      for (const id of snap.addedFaces ?? []) if (this.catalog.faces.get(id)?.source === 'manual') this.catalog.faces.delete(id);
       // People the decision created go once they hold no face.
       for (const p of snap.people) {
         if (!p.existed && this.catalog.people.get(p.id) && !this.ctx.faceIdsOf(p.id).length) this.catalog.people.delete(p.id);

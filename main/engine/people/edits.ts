@@ -3,8 +3,11 @@
 // merges that keep the better cover. The service does the grouping work; this adds the words and the
 // few decisions that are not about grouping.
 import type { Catalog } from '../library/catalog/catalog.ts';
+import { LOG_ONLY_KINDS } from '../library/catalog/decisions.ts';
 import type { IgnoredFaceRow } from '../library/catalog/ignored-faces.ts';
-import type { Snapshot } from './decisions.ts';
+import type { AnalysedFace } from '../face/types.ts';
+import { removeManualFace } from '../library/manual-faces.ts';
+import { type Snapshot, toRemovedFace } from './decisions.ts';
 import { PeopleError, type PeopleService } from './service.ts';
 
 /** One entry of the undo history. */
@@ -14,6 +17,8 @@ export interface Edit {
   summary: string;
   at: number;
   undone: boolean;
+  /** Undo can revert it: not undone yet, and a decision rather than a record kept to be read. */
+  undoable: boolean;
 }
 
 /** What an edit did, in words, and the person it left in view (merge and move). */
@@ -31,8 +36,12 @@ const faces = (n: number): string => `${n} face${n === 1 ? '' : 's'}`;
 const KIND_WORDS: Record<string, string> = {
   rename: 'Named a person', merge: 'Merged people', move: 'Moved faces', reject: 'Removed faces from a person',
   confirm: 'Confirmed faces', hide: 'Hid a person', show: 'Showed a person', cover: 'Changed a cover',
-  ignore: 'Ignored faces', unignore: 'Restored ignored faces',
+  ignore: 'Ignored faces', unignore: 'Restored ignored faces', 'add-face': 'Added a face', 'remove-face': 'Removed a face',
+  'reindex-removed-faces': 'A changed photo lost faces you had named or drawn (cannot be undone)',
 };
+
+/** A photo's file name, for sentences ("Added a face to IMG_0042.jpg"); either separator. */
+const fileName = (p: string): string => p.slice(Math.max(p.lastIndexOf('/'), p.lastIndexOf('\\')) + 1);
 
 /** How good a face is as a person's cover: frontal, large (up to 200 px) and sharp. */
 export function coverScore(q: { size: number; sharpness: number; frontal: number }): number {
@@ -92,10 +101,11 @@ export class PeopleEdits {
     return { summary, personId: target };
   }
 
-  moveFaces(faceIds: number[], toPersonId: number | null): EditResult {
+  /** `newName`: the name of the new person (toPersonId null), given in the same decision. */
+  moveFaces(faceIds: number[], toPersonId: number | null, newName?: string): EditResult {
     const { result, summary } = this.logged(
-      (target: number) => `Moved ${faces(faceIds.length)} to ${toPersonId === null ? 'a new person' : this.who(target)}`,
-      () => this.people.moveFaces(faceIds, toPersonId),
+      (target: number) => `Moved ${faces(faceIds.length)} to ${toPersonId === null ? (newName?.trim() ? `a new person, ${newName.trim()}` : 'a new person') : this.who(target)}`,
+      () => this.people.moveFaces(faceIds, toPersonId, newName),
     );
     return { summary, personId: result };
   }
@@ -147,6 +157,50 @@ export class PeopleEdits {
     });
   }
 
+  /**
+   * A face drawn by hand joins its photo (and, with `personId`, that person, confirmed) as one decision:
+   * undo takes the face out again.
+   */
+  addFace(photoId: number, face: AnalysedFace, detectorId: string, personId?: number): EditResult & { faceId: number } {
+    const photo = this.catalog.photos.get(photoId);
+    if (!photo) throw new PeopleError(`photo ${photoId} does not exist`, 'NOT_FOUND');
+    if (personId !== undefined) {
+      if (!this.catalog.people.get(personId)) throw new PeopleError(`person ${personId} does not exist`, 'NOT_FOUND');
+      if (this.catalog.faces.ofPhoto(photoId).some((f) => this.catalog.people.assignment(f.id)?.personId === personId)) {
+        throw new PeopleError(`${this.who(personId)} already has a face in this photo; one photo cannot show a person twice`, 'CONFLICT');
+      }
+    }
+    return this.catalog.transaction(() => {
+      const faceId = this.catalog.faces.insert(photoId, face, detectorId);
+      const snap: Snapshot = { assignments: [[faceId, null, null]], people: [], constraintIds: [], addedFaces: [faceId] };
+      if (personId !== undefined) this.catalog.people.assign(faceId, personId, 'user');
+      const summary = `Added a face${personId === undefined ? '' : ` of ${this.who(personId)}`} to ${fileName(photo.path)}`;
+      this.catalog.decisions.describe(this.catalog.decisions.log('add-face', snap), summary);
+      return { summary, faceId };
+    });
+  }
+
+  /** Removes a face drawn by hand (a detected one cannot be); undo puts it back with its person. */
+  removeFace(faceId: number): EditResult {
+    return this.catalog.transaction(() => {
+      const face = this.catalog.faces.get(faceId);
+      const a = this.catalog.people.assignment(faceId);
+      const covering = this.catalog.people.all().filter((p) => p.coverFaceId === faceId);
+      const rejects = this.catalog.people.constraintsOfFace(faceId).filter((c) => c.kind === 'reject' && c.faceId === faceId).map((c) => c.personId!);
+      const photo = face && this.catalog.photos.get(face.photoId);
+      removeManualFace(this.catalog, faceId); // checks it exists and was drawn by hand
+      const snap: Snapshot = {
+        assignments: [[faceId, a?.personId ?? null, a?.source ?? null]],
+        people: covering.map((p) => ({ id: p.id, name: p.name, hidden: p.hidden, coverFaceId: p.coverFaceId, createdAt: p.createdAt, existed: true })),
+        constraintIds: [],
+        removedFaces: [toRemovedFace(face!, rejects)],
+      };
+      const summary = `Removed a face${a ? ` of ${this.who(a.personId)}` : ''} from ${photo ? fileName(photo.path) : 'its photo'}`;
+      this.catalog.decisions.describe(this.catalog.decisions.log('remove-face', snap), summary);
+      return { summary };
+    });
+  }
+
   ignoredFaces(page: { offset?: number; limit?: number } = {}): { total: number; faces: IgnoredFaceRow[] } {
     return this.catalog.ignored.page(this.people.modelId, page.offset ?? 0, page.limit ?? 100);
   }
@@ -167,6 +221,7 @@ export class PeopleEdits {
       summary: d.payload.summary ?? KIND_WORDS[d.kind] ?? d.kind,
       at: d.createdAt,
       undone: d.undoneAt !== null,
+      undoable: d.undoneAt === null && !LOG_ONLY_KINDS.includes(d.kind),
     }));
   }
 

@@ -43,11 +43,31 @@ const csvField = (v: unknown): string => {
   return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 };
 
+/**
+ * Text a spreadsheet must not run: a name starting with = + - @ (or a tab or CR) is a formula to Excel and
+ * LibreOffice ("CSV injection"), and names come from XMP files other tools wrote. A leading ' keeps it text.
+ */
+const csvText = (s: string): string => (/^[=+\-@\t\r]/.test(s) ? `'${s}` : s);
+
 export function photoListCsv(list: PhotoList): string {
   const head = ['path', 'taken_at', 'photo_id', 'face_id', 'x', 'y', 'width', 'height', 'confirmed', 'person_id', 'person_name'];
   const rows = list.photos.map((e) => [
-    e.path, e.takenAt === null ? '' : new Date(e.takenAt).toISOString(), e.photoId, e.faceId,
-    Math.round(e.box.x), Math.round(e.box.y), Math.round(e.box.width), Math.round(e.box.height), e.confirmed, list.person.id, list.person.name ?? '',
+    csvText(e.path), e.takenAt === null ? '' : new Date(e.takenAt).toISOString(), e.photoId, e.faceId,
+    Math.round(e.box.x), Math.round(e.box.y), Math.round(e.box.width), Math.round(e.box.height), e.confirmed, list.person.id, csvText(list.person.name ?? ''),
   ]);
   return [head, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n') + '\r\n';
+}
+
+export type PhotoListFormat = 'csv' | 'json';
+
+/** The list as the CLI prints it and the person page downloads it: CSV, or one JSON object and a newline. */
+export function photoListText(list: PhotoList, format: PhotoListFormat): string {
+  return format === 'json' ? `${JSON.stringify(list)}\n` : photoListCsv(list);
+}
+
+/** A file name for the list, after the person: "Penny Hofstadter - photos.csv" (characters no file system takes become "_"). */
+export function photoListFileName(list: PhotoList, format: PhotoListFormat): string {
+  // eslint-disable-next-line no-control-regex
+  const name = (list.person.name ?? `person ${list.person.id}`).replace(/[\u0000-\u001f\u007f<>:"/\\|?*]+/g, '_').replace(/^[\s.]+|[\s.]+$/g, '').slice(0, 120) || `person ${list.person.id}`;
+  return `${name} - photos.${format}`;
 }

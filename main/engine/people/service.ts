@@ -59,7 +59,7 @@ export class PeopleService {
   setHidden(personId: number, hidden: boolean): void { this.decisions.setHidden(personId, hidden); }
   setCover(personId: number, faceId: number): void { this.decisions.setCover(personId, faceId); }
   merge(personIds: number[], into?: number): number { return this.decisions.merge(personIds, into); }
-  moveFaces(faceIds: number[], toPersonId: number | null): number { return this.decisions.moveFaces(faceIds, toPersonId); }
+  moveFaces(faceIds: number[], toPersonId: number | null, newName?: string): number { return this.decisions.moveFaces(faceIds, toPersonId, newName); }
   rejectFaces(faceIds: number[], personId: number): void { this.decisions.rejectFaces(faceIds, personId); }
   confirmFaces(faceIds: number[], personId: number): void { this.decisions.confirmFaces(faceIds, personId); }
   undo(): { undone: string } | null { return this.decisions.undo(); }

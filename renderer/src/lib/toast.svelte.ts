@@ -16,6 +16,26 @@ export const TOAST_MS = 10_000;
 export const toasts = $state<{ current: Toast | null }>({ current: null });
 let nextId = 1;
 
+/**
+ * The toast shows in the newest host mounted: the photo viewer is a modal dialog (the top layer), so the app's
+ * own host is behind it while it is open, and the viewer holds one of its own.
+ */
+const hosts = $state<{ ids: number[] }>({ ids: [] });
+let nextHost = 1;
+
+export function mountToastHost(): number {
+  const id = nextHost++;
+  hosts.ids.push(id);
+  return id;
+}
+
+export function unmountToastHost(id: number): void {
+  const i = hosts.ids.indexOf(id);
+  if (i >= 0) hosts.ids.splice(i, 1);
+}
+
+export const isTopToastHost = (id: number): boolean => hosts.ids[hosts.ids.length - 1] === id;
+
 export function toast(message: string, opts: { undoable?: boolean } = {}): void {
   toasts.current = { id: nextId++, message, undoable: !!opts.undoable };
   // Screen readers hear it through the status line as well.

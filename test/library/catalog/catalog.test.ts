@@ -85,6 +85,43 @@ describe('opening and migrations', () => {
   });
 });
 
+describe('commit modes', () => {
+  const synchronous = () => catalog.synchronousLevel();
+
+  it('commits user work with a WAL fsync (FULL) and redoable work without one, then returns to FULL', () => {
+    expect(synchronous()).toBe(2);
+    const seen: unknown[] = [];
+    catalog.redoableTransaction(() => {
+      seen.push(synchronous());
+      addPhoto('a.jpg', 'h1', [{ x: 10, y: 10, width: 50, height: 60 }]);
+    });
+    expect(seen).toEqual([1]); // NORMAL inside
+    expect(synchronous()).toBe(2);
+    // Committed: another connection (another process) reads it.
+    const other = new Database(file, { readonly: true });
+    try {
+      expect(other.prepare('SELECT COUNT(*) AS n FROM photos').get()).toEqual({ n: 1 });
+    } finally {
+      other.close();
+    }
+  });
+
+  it('rolls a failed redoable transaction back and still returns to FULL; inside a transaction it is part of it', () => {
+    expect(() => catalog.redoableTransaction(() => {
+      addPhoto('a.jpg', 'h1', []);
+      throw new Error('boom');
+    })).toThrow('boom');
+    expect(catalog.photos.list()).toHaveLength(0);
+    expect(synchronous()).toBe(2);
+    expect(() => catalog.transaction(() => {
+      catalog.redoableTransaction(() => addPhoto('b.jpg', 'h2', []));
+      expect(synchronous()).toBe(2); // the outer transaction's commit decides: FULL
+      throw new Error('outer fails');
+    })).toThrow('outer fails');
+    expect(catalog.photos.list()).toHaveLength(0);
+  });
+});
+
 describe('photos and faces', () => {
   it('round-trips a face exactly (box, landmarks, quality, Float32 embedding)', () => {
     const box = { x: 12.5, y: 30.25, width: 80.125, height: 96.75 };

@@ -181,7 +181,9 @@ describe.skipIf(!hasFaces)('Indexer on real photos', () => {
     expect(catalog.photos.get(photo.id)!.contentHash).toBe(sha256(photo.path));
     expect(catalog.people.assignment(faces[1].id)).toMatchObject({ personId: rose.id, source: 'user' });
 
-    // A different picture under the same name: old faces go, the user's lost name is written to the log.
+    // A face the user drew (where detection found none) is user work too.
+    const drawn = catalog.faces.insert(photo.id, { ...faces[0], box: { x: 5, y: 5, width: 40, height: 40 }, source: 'manual', score: 0 }, 'manual');
+    // A different picture under the same name: old faces go, the user's lost name and drawn face are written to the log.
     copyFileSync(face('Tom_Jones/Tom_Jones_0001.jpg'), photo.path);
     reports.length = 0;
     await indexer.run([lib]);
@@ -190,10 +192,11 @@ describe.skipIf(!hasFaces)('Indexer on real photos', () => {
     expect(replaced.length).toBeGreaterThanOrEqual(1);
     expect(replaced.some((f) => faces.some((o) => o.id === f.id))).toBe(false);
     expect(catalog.people.assignmentsOf(rose.id)).toEqual([]);
-    const log = catalog.decisions.last<{ photoId: number; faces: { faceId: number; assignment: { personId: number } }[] }>()!;
+    const log = catalog.decisions.list<{ photoId: number; summary: string; faces: { faceId: number; drawn: boolean; assignment: { personId: number } | null }[] }>({ limit: 1 })[0];
     expect(log.kind).toBe('reindex-removed-faces');
     expect(log.payload.photoId).toBe(photo.id);
-    expect(log.payload.faces).toMatchObject([{ faceId: faces[1].id, assignment: { personId: rose.id } }]);
+    expect(log.payload.faces).toMatchObject([{ faceId: faces[1].id, drawn: false, assignment: { personId: rose.id } }, { faceId: drawn, drawn: true, assignment: null }]);
+    expect(log.payload.summary).toBe('kit_with_rose.jpg changed and was read again: 1 named face and 1 face you drew no longer found (cannot be undone)');
   });
 
   it('indexes duplicate content once, and the faces stay with the surviving copy', async () => {

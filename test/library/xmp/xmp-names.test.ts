@@ -288,7 +288,7 @@ describe.skipIf(!hasFaces)(`XMP face names in and out${hasFaces ? '' : ` (${noFa
     const drawn = catalog.faces.get(faceId)!;
     expect(drawn.source).toBe('manual');
     expect(l2distance(drawn.embedding, detected.embedding)).toBeLessThan(0.5);
-    await expect(addManualFace(catalog, engine, p.id, { x: -50, y: -50, width: 40, height: 40 })).rejects.toThrow(/at least 12 px/);
+    await expect(addManualFace(catalog, engine, p.id, { x: -50, y: -50, width: 40, height: 40 })).rejects.toThrow(/lies outside the photo/);
     expect(() => removeManualFace(catalog, detected.id)).toThrow(/only faces drawn by hand/);
     removeManualFace(catalog, faceId);
     expect(catalog.faces.get(faceId)).toBeUndefined();

@@ -1,7 +1,7 @@
 // Exported ONNX graphs on disk: <cacheDir>/onnx/<net>-<hash>.onnx, the hash taken over the source weights and
 // the exporter's version, so a graph is exported once per weights and re-exported when either changes.
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -41,5 +41,19 @@ export function cachedOnnx(cacheDir: string, net: string, weights: Uint8Array, e
   } catch {
     return { bytes, file: '(not cached: folder not writable)', fromCache: false };
   }
+  removeOlderGraphs(file, net);
   return { bytes, file, fromCache: false };
+}
+
+/** The same net's graphs from other weights or an older exporter (tens of MB each) go once a new one is written. */
+function removeOlderGraphs(kept: string, net: string): void {
+  const dir = path.dirname(kept);
+  for (const name of readdirSync(dir)) {
+    if (!/^[0-9a-f]{16}\.onnx$/.test(name.slice(net.length + 1)) || !name.startsWith(`${net}-`) || path.join(dir, name) === kept) continue;
+    try {
+      unlinkSync(path.join(dir, name));
+    } catch {
+      // in use or already gone: it is only disk space
+    }
+  }
 }

@@ -5,6 +5,12 @@ import { type Decision, toDecision } from './rows.ts';
 type Row = Record<string, unknown>;
 const now = (): number => Date.now();
 
+/**
+ * Records kept in the log for the user to read, not decisions to revert: what a re-index removed with the
+ * user's work on it (the photo itself changed, so there is no earlier state to go back to).
+ */
+export const LOG_ONLY_KINDS = ['reindex-removed-faces'];
+
 export class DecisionStore {
   constructor(private readonly db: Database.Database) {}
 
@@ -18,9 +24,10 @@ export class DecisionStore {
     return (this.db.prepare(sql).all(...(opts.limit ? [opts.limit] : [])) as Row[]).map((r) => toDecision<P>(r));
   }
 
-  /** The newest decision not yet undone: what "undo" reverts next. */
+  /** The newest decision not yet undone that undo can revert (log-only records are skipped): what "undo" reverts next. */
   last<P = unknown>(): Decision<P> | undefined {
-    return this.list<P>({ limit: 1 })[0];
+    const row = this.db.prepare(`SELECT * FROM decisions WHERE undone_at IS NULL AND kind NOT IN (${LOG_ONLY_KINDS.map(() => '?').join(', ')}) ORDER BY id DESC LIMIT 1`).get(...LOG_ONLY_KINDS) as Row | undefined;
+    return row ? toDecision<P>(row) : undefined;
   }
 
   /** Stores the plain-words line of a decision ("Moved 1 face to Penny") with it, for the undo history. */

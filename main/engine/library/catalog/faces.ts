@@ -37,6 +37,18 @@ export class FaceStore {
       .run(f.box.x, f.box.y, f.box.width, f.box.height, JSON.stringify(f.landmarks), f.score, f.source, f.quality.size, f.quality.sharpness, f.quality.frontal, embeddingToBlob(f.embedding), f.modelId, detectorId, faceId);
   }
 
+  /** Puts a deleted face back with its old id (ids are never reused: AUTOINCREMENT), for undoing its removal. */
+  restore(f: Face): void {
+    this.db
+      .prepare(
+        `INSERT INTO faces (id, photo_id, x, y, w, h, landmarks, score, source, quality_size, quality_sharpness, quality_frontal,
+                            embedding, model_id, detector_id, thumb, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(f.id, f.photoId, f.box.x, f.box.y, f.box.width, f.box.height, JSON.stringify(f.landmarks), f.score, f.source, f.quality.size, f.quality.sharpness, f.quality.frontal,
+        embeddingToBlob(f.embedding), f.modelId, f.detectorId, f.thumb, f.createdAt);
+  }
+
   /** Deletes a face (one drawn by hand); its assignment and constraints go with it. */
   delete(faceId: number): void {
     this.db.prepare('DELETE FROM faces WHERE id = ?').run(faceId);
@@ -49,6 +61,11 @@ export class FaceStore {
 
   ofPhoto(photoId: number): Face[] {
     return (this.db.prepare('SELECT * FROM faces WHERE photo_id = ? ORDER BY id').all(photoId) as Row[]).map(toFace);
+  }
+
+  /** The ids of a photo's faces (no embeddings read). */
+  idsOfPhoto(photoId: number): number[] {
+    return (this.db.prepare('SELECT id FROM faces WHERE photo_id = ? ORDER BY id').pluck().all(photoId) as number[]);
   }
 
   /** Faces of analysed (not retired) photos, optionally of one embedding model only. */

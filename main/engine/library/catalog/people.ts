@@ -26,6 +26,11 @@ export class PeopleStore {
     return (this.db.prepare('SELECT * FROM people ORDER BY id').all() as Row[]).map(toPerson);
   }
 
+  /** Whether the catalog holds any person yet (without reading them). */
+  any(): boolean {
+    return this.db.prepare('SELECT 1 FROM people LIMIT 1').get() !== undefined;
+  }
+
   update(id: number, change: { name?: string | null; hidden?: boolean; coverFaceId?: number | null }): void {
     if (change.name !== undefined) this.db.prepare('UPDATE people SET name = ? WHERE id = ?').run(change.name, id);
     if (change.hidden !== undefined) this.db.prepare('UPDATE people SET hidden = ? WHERE id = ?').run(change.hidden ? 1 : 0, id);

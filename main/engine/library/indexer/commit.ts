@@ -1,5 +1,6 @@
 // Applies what was learnt about one file to the catalog in one transaction. Photo identity follows
 // content: faces, names and decisions stay with a content hash across renames, moves and duplicates.
+import path from 'node:path';
 import { statSync } from 'node:fs';
 import type { Catalog, PhotoFile, PhotoMeta } from '../catalog/catalog.ts';
 import type { Photo } from '../catalog/rows.ts';
@@ -95,16 +96,20 @@ function replaceInPlace(catalog: Catalog, photo: Photo, file: PhotoFile, hash: s
   const keep = matchReDetectedFaces(old, result.analysis.faces, { minIoU: INDEXER_DEFAULTS.sameFaceIoU, maxDistance: INDEXER_DEFAULTS.sameFaceMaxDistance });
   const meta = toMeta(hash, result);
   const removed = new Set(old.map((f) => f.id).filter((id) => !keep.includes(id)));
-  // Faces that carried user work and were not found again: write down what is lost, never silently.
+  // Faces that carried user work (a name, a rejection, or the face itself, drawn by hand) and were not found
+  // again: write down what is lost, never silently.
   const lost = old
     .filter((f) => removed.has(f.id))
     .map((f) => ({ face: f, assignment: catalog.people.assignment(f.id), constraints: catalog.people.constraintsOfFace(f.id) }))
-    .filter((x) => x.assignment?.source === 'user' || x.constraints.length > 0);
+    .filter((x) => x.face.source === 'manual' || x.assignment?.source === 'user' || x.constraints.length > 0);
   if (lost.length > 0) {
+    const drawn = lost.filter((x) => x.face.source === 'manual').length;
+    const what = [lost.length - drawn && `${lost.length - drawn} named face${lost.length - drawn === 1 ? '' : 's'}`, drawn && `${drawn} face${drawn === 1 ? '' : 's'} you drew`].filter(Boolean).join(' and ');
     catalog.decisions.log('reindex-removed-faces', {
+      summary: `${path.basename(file.path)} changed and was read again: ${what} no longer found (cannot be undone)`,
       photoId: photo.id,
       path: file.path,
-      faces: lost.map((x) => ({ faceId: x.face.id, box: x.face.box, assignment: x.assignment ?? null, constraints: x.constraints })),
+      faces: lost.map((x) => ({ faceId: x.face.id, box: x.face.box, drawn: x.face.source === 'manual', assignment: x.assignment ?? null, constraints: x.constraints })),
     });
   }
   const { faceIds } = catalog.photos.replaceAnalysis(photo.id, file, meta, { detectorId: result.analysis.detectorId, modelId: result.modelId, faces: result.analysis.faces }, keep);
@@ -122,7 +127,7 @@ function toMeta(hash: string, r: Analysed): PhotoMeta {
  * without writing anything. `modelId` is the engine's: analysed photos of another model are re-read.
  */
 export function commitFile(catalog: Catalog, file: PhotoFile, hash: string, modelId: string, result: Analysed | Failure | null): CommitResult {
-  return catalog.transaction((): CommitResult => {
+  return catalog.redoableTransaction((): CommitResult => {
     const live = catalog.photos.liveByPath(file.path);
     if (live && live.contentHash === hash && live.status !== 'failed') {
       const stale = live.status === 'ok' && live.modelId !== modelId;
@@ -179,7 +184,7 @@ export function commitFile(catalog: Catalog, file: PhotoFile, hash: string, mode
 
 /** Records a file that failed before its content could be read (empty, unreadable, broken link...). */
 export function commitUnreadable(catalog: Catalog, file: PhotoFile, code: string, message: string): CommitResult {
-  return catalog.transaction((): CommitResult => {
+  return catalog.redoableTransaction((): CommitResult => {
     const live = catalog.photos.liveByPath(file.path);
     if (live && live.status !== 'failed') {
       const kept = detach(catalog, live);

@@ -1,6 +1,6 @@
 // Reads the face regions other tools wrote for a photo (XMP, embedded and sidecars) and ties each to a face
-// of the analysis: the detected face it overlaps, or, for a named region no detection matched, a new face
-// embedded from the region itself (a landmark pass inside the box). Names are applied later, as user
+// of the analysis: the detected face it overlaps, or, for a region no detection matched (named, or unnamed and
+// over no face), a new face embedded from the region itself (a landmark pass inside the box). Names are applied later, as user
 // decisions, by the people side (main/engine/people/imported-names.ts) from what commit records.
 import { INDEXER_DEFAULTS } from '../../../../shared/settings.ts';
 import { stat } from 'node:fs/promises';
@@ -22,7 +22,18 @@ export interface RegionImport {
 
 const toPixels = (r: FaceRegion, a: PhotoAnalysis): Box => ({ x: r.box.x * a.width, y: r.box.y * a.height, width: r.box.width * a.width, height: r.box.height * a.height });
 
-/** Adds manual faces to `analysis.faces` for named regions that match no detected face. */
+/** Share of the smaller box covered by the other: a loose region around a detected face still covers most of it. */
+function coverOfSmaller(a: Box, b: Box): number {
+  const w = Math.min(a.x + a.width, b.x + b.width) - Math.max(a.x, b.x);
+  const h = Math.min(a.y + a.height, b.y + b.height) - Math.max(a.y, b.y);
+  return w > 0 && h > 0 ? (w * h) / Math.min(a.width * a.height, b.width * b.height) : 0;
+}
+
+/**
+ * Adds manual faces to `analysis.faces` for regions that match no detected face: every named one, and an unnamed
+ * one (a face someone marked in another tool without naming it yet) unless it lies over a face already there
+ * (half of the smaller box or more): that one is the same face, boxed differently, not a second face.
+ */
 export async function importRegions(analyser: PhotoAnalyser, file: string, analysis: PhotoAnalysis, companions: string[] = []): Promise<RegionImport> {
   const read = await readPhotoRegions(file, analysis, companions);
   const problems: RegionImport['problems'] = read.problems.map((p) => ({ path: p.source, code: p.code, message: p.message }));
@@ -44,7 +55,8 @@ export async function importRegions(analyser: PhotoAnalyser, file: string, analy
     taken.add(j);
   }
 
-  const missing = read.regions.map((r, i) => (r.name && faceIndex[i] === null ? i : -1)).filter((i) => i >= 0);
+  const overlapsAFace = (b: Box): boolean => analysis.faces.some((f) => coverOfSmaller(b, f.box) >= INDEXER_DEFAULTS.xmpUnnamedRegionMaxCover);
+  const missing = read.regions.map((r, i) => (faceIndex[i] === null && (r.name || !overlapsAFace(boxes[i])) ? i : -1)).filter((i) => i >= 0);
   if (missing.length) {
     try {
       const manual = await analyser.analysePhoto(file, { manualBoxes: missing.map((i) => boxes[i]) });
@@ -54,7 +66,7 @@ export async function importRegions(analyser: PhotoAnalyser, file: string, analy
         analysis.faces.push(manual.faces[k]);
       });
     } catch (err) {
-      problems.push({ path: file, code: 'MANUAL_FACE_FAILED', message: `faces for ${missing.length} named region(s) could not be embedded: ${(err as Error).message}` });
+      problems.push({ path: file, code: 'MANUAL_FACE_FAILED', message: `faces for ${missing.length} region(s) no detection matched could not be embedded: ${(err as Error).message}` });
     }
   }
   return {
@@ -84,7 +96,7 @@ export async function refreshRegions(catalog: Catalog, analyser: PhotoAnalyser, 
   const newest = Math.max(...(await Promise.all(sidecars.map((f) => stat(f).then((st) => st.mtimeMs, () => 0)))));
   if (newest <= lastRead) return false;
   const stored = catalog.faces.ofPhoto(photo.id);
-  // Matching needs boxes only; manual faces for unmatched names are appended by importRegions.
+  // Matching needs boxes only; manual faces for unmatched regions are appended by importRegions.
   const analysis = { width: photo.width, height: photo.height, orientation: photo.orientation ?? 1, faces: stored as unknown as AnalysedFace[], detectorId: photo.detectorId ?? '' } satisfies PhotoAnalysis;
   const faces = [...analysis.faces];
   const read = await importRegions(analyser, photo.path, { ...analysis, faces }, companions);

@@ -77,7 +77,7 @@ export class ThumbnailCache {
     const decoded = given ?? await this.decode(photo, faces);
     await this.writePhoto(photo, decoded);
     const names = await Promise.all(faces.map((f) => this.writeFace(photo, f, decoded)));
-    this.catalog.transaction(() => faces.forEach((f, i) => f.thumb !== names[i] && this.catalog.faces.setThumb(f.id, names[i])));
+    this.catalog.redoableTransaction(() => faces.forEach((f, i) => f.thumb !== names[i] && this.catalog.faces.setThumb(f.id, names[i])));
   }
 
   /** The photo's thumbnail, cut again if missing. */
