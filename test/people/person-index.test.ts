@@ -323,5 +323,21 @@ describe('the person index kept on disk', () => {
     expect([stored.source, rebuilt.source]).toEqual(['file', 'catalog']);
     expect(stored.personOf).toEqual(rebuilt.personOf);
     expect(stored.personOf.filter((p) => p !== null).length).toBeGreaterThanOrEqual(190);
+
+    // 150 people go: under 2,000 left, the index changes to the exact scan a build of that size uses.
+    const { catalog, people } = await open(big, bigIndex);
+    try {
+      catalog.transaction(() => catalog.people.all().slice(0, 150).forEach((p) => catalog.people.delete(p.id)));
+      const { index } = people.grouping.personIndex.current();
+      // Recomputed: the 150, and the people the 200 faces above joined (the file is kept as it was before them).
+      expect(people.personIndexRefresh()).toMatchObject({ source: 'file' });
+      expect(people.personIndexRefresh()!.recomputed).toBeGreaterThanOrEqual(150);
+      expect(people.personIndexRefresh()!.recomputed).toBeLessThanOrEqual(350);
+      expect(index.method).toBe('exact');
+      expect(index.size).toBe(1950);
+      expectSameIndex(people, new PeopleService(catalog, { modelId: MODEL }));
+    } finally {
+      catalog.close();
+    }
   }, 60_000);
 });
