@@ -20,13 +20,14 @@ export const ENGINE_DEFAULTS = {
   minFaceScore: 0.9,
   /** Average the embedding of the crop and of its mirror image (the fused embedder flips its MobileFaceNet
    * part only). Dev set, fused: 99.57% (AUC 0.99990) with vs 99.46% without; FaceNet-style flip averaging also
-   * helped on LFW in our prototype (98.28% -> 98.40%). bench:engine: 2.61x the plain face-api pipeline. */
+   * helped on LFW in our prototype (98.28% -> 98.40%). The mirror crop is the crop flipped; MobileFaceNet runs
+   * both as one batch (6 CPU ms a crop on ONNX Runtime). */
   flipAverage: true,
   /** Worker threads for inference; 0 = one per core. */
   workers: 0,
   detector: 'mtcnn' as DetectorId,
-  /** Fused MobileFaceNet + dlib: the most accurate on the dev set (README table), same-process speed ratio
-   * vs the plain face-api pipeline still above 2x (bench:engine). */
+  /** Fused MobileFaceNet + dlib: the most accurate on the dev set (README table); with both on ONNX Runtime
+   * bench:engine gives 9.98x the plain face-api pipeline's photos/s (5.47x in CPU time). */
   embedder: 'fused' as EmbedderId,
 } as const;
 
@@ -188,6 +189,9 @@ export const THUMB_DEFAULTS = {
   faceMargin: 0.35,
   /** WebP quality 0-100: 80 keeps faces crisp at ~6-12 KB per face thumbnail. */
   quality: 80,
+  /** WebP encoder effort 0-6 (libwebp's method; sharp's default is 4). At 2 a photo and a face thumbnail took
+   * 8.2 CPU ms against 14.3 at 4, for 2.6% more bytes at the same quality: thumbnails were a quarter of indexing's CPU. */
+  webpEffort: 2,
   /** Longest side (px) a photo is decoded to for cutting thumbnails: bounds memory (4096^2 x 3 B = 48 MB) while a face
    * of 1/25 of the width still gives 160 px. */
   maxDecodeSide: 4096,

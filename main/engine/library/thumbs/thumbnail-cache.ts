@@ -104,7 +104,7 @@ export class ThumbnailCache {
       .rotate()
       .resize(size, size, { fit: 'inside', withoutEnlargement: true })
       .toColourspace('srgb')
-      .webp({ quality: this.options.quality });
+      .webp({ quality: this.options.quality, effort: this.options.webpEffort });
     await this.writeAtomically(file, await img.toBuffer());
     return file;
   }
@@ -189,7 +189,7 @@ export class ThumbnailCache {
 
   private async writePhoto(photo: Photo, d: Decoded): Promise<void> {
     const size = this.options.photoSize;
-    const img = this.raw(d).resize(size, size, { fit: 'inside', withoutEnlargement: true }).webp({ quality: this.options.quality });
+    const img = this.raw(d).resize(size, size, { fit: 'inside', withoutEnlargement: true }).webp({ quality: this.options.quality, effort: this.options.webpEffort });
     await this.writeAtomically(this.resolve(this.photoThumbName(photo.contentHash!)), await img.toBuffer());
   }
 
@@ -199,7 +199,7 @@ export class ThumbnailCache {
     const top = Math.min(d.height - 1, Math.max(0, Math.floor(crop.y * d.scale)));
     const side = Math.max(1, Math.min(Math.round(crop.width * d.scale), d.width - left, d.height - top));
     const size = this.options.faceSize;
-    const img = this.raw(d).extract({ left, top, width: side, height: side }).resize(size, size, { fit: 'cover' }).webp({ quality: this.options.quality });
+    const img = this.raw(d).extract({ left, top, width: side, height: side }).resize(size, size, { fit: 'cover' }).webp({ quality: this.options.quality, effort: this.options.webpEffort });
     const name = this.faceThumbName(photo.contentHash!, face.box);
     await this.writeAtomically(this.resolve(name), await img.toBuffer());
     return name;
