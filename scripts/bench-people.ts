@@ -87,6 +87,14 @@ async function assignFresh(file: string, run: { faceIds: number[]; identity: num
   return { assigned, seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, openSeconds, refresh, personOf, knownCorrect: correct / 800, strangersLeftUnassigned: strangersLeft / 200 };
 }
 
+/** A fresh library and people service open the Unassigned page: 50 faces waiting, each with its suggestions. */
+async function unassignedPageFresh(file: string, cacheDir?: string): Promise<{ seconds: number; faces: number }> {
+  const lib = Library.open(file, cacheDir ? { cacheDir } : {});
+  const [page, seconds] = await time(async () => (await lib.people()).unassigned({ limit: 50 }));
+  await lib.close();
+  return { seconds, faces: page.faces.filter((f) => f.suggestions.length > 0).length };
+}
+
 const first = addRun(0);
 const rebuildFile = path.join(dir, 'rebuild.db');
 copyFileSync(dbFile, rebuildFile);
@@ -94,6 +102,9 @@ copyFileSync(dbFile, rebuildFile);
 const stored = await assignFresh(dbFile, first);
 const rebuild = await assignFresh(rebuildFile, first, path.join(dir, 'empty-cache'));
 const sameAssignments = stored.personOf.filter((p, i) => p === rebuild.personOf[i]).length / first.faceIds.length;
+// The strangers of the first run wait unassigned: the page that shows them with suggestions, both ways.
+const page = await unassignedPageFresh(dbFile);
+const pageRebuild = await unassignedPageFresh(rebuildFile, path.join(dir, 'empty-cache-2'));
 // The next run: its people job recomputes the people the first one changed (the file was kept as it was before them).
 const next = await assignFresh(dbFile, addRun(1));
 rmSync(dir, { recursive: true, force: true });
@@ -106,6 +117,7 @@ const result = {
   assignRebuild1000Seconds: rebuild.seconds, assignRebuild1000CpuSeconds: rebuild.cpuSeconds, rebuildIndexSeconds: rebuild.refresh?.seconds ?? null, rebuildIndexSource: rebuild.refresh?.source ?? null,
   speedup: rebuild.seconds / stored.seconds, sameAssignments,
   assigned: stored.assigned.assigned, knownCorrect: stored.knownCorrect, strangersLeftUnassigned: stored.strangersLeftUnassigned,
+  unassignedPageSeconds: page.seconds, unassignedPageRebuildSeconds: pageRebuild.seconds, unassignedPageFacesWithSuggestions: page.faces,
   assignNext1000Seconds: next.seconds, assignNext1000CpuSeconds: next.cpuSeconds, nextIndexSeconds: next.refresh?.seconds ?? null,
   nextRecomputedPeople: next.refresh?.recomputed ?? null, nextKnownCorrect: next.knownCorrect, nextStrangersLeftUnassigned: next.strangersLeftUnassigned,
   peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024), // the work is synchronous: the OS high-water mark
@@ -115,6 +127,7 @@ console.log(`1,000 new faces assigned by a fresh people service in ${stored.seco
   + `${(100 * result.knownCorrect).toFixed(1)}% of known faces to their person, ${(100 * result.strangersLeftUnassigned).toFixed(1)}% of strangers left unassigned`);
 console.log(`the same with no index file (every embedding read, the index rebuilt): ${rebuild.seconds.toFixed(2)} s (CPU ${rebuild.cpuSeconds.toFixed(2)} s, index ${(result.rebuildIndexSeconds ?? NaN).toFixed(2)} s), ${result.speedup.toFixed(1)}x; `
   + `${(100 * sameAssignments).toFixed(1)}% of the faces got the same person both ways; peak RSS ${result.peakRssMb} MB`);
+console.log(`the Unassigned page (50 faces with their suggestions) opened by a fresh service: ${page.seconds.toFixed(2)} s, against ${pageRebuild.seconds.toFixed(2)} s with no index file`);
 console.log(`the next 1,000 faces, by another fresh service: ${next.seconds.toFixed(2)} s (CPU ${next.cpuSeconds.toFixed(2)} s), the index loaded with ${result.nextRecomputedPeople} people recomputed in ${(result.nextIndexSeconds ?? NaN).toFixed(2)} s; `
   + `${(100 * next.knownCorrect).toFixed(1)}% of known faces to their person, ${(100 * next.strangersLeftUnassigned).toFixed(1)}% of strangers left unassigned`);
 if (json) console.log(JSON.stringify(result));

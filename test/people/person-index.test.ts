@@ -340,4 +340,86 @@ describe('the person index kept on disk', () => {
       catalog.close();
     }
   }, 60_000);
+
+  it('suggestions ("who is this", unassigned faces, likely merges) come from the kept index as from every centroid', async () => {
+    // 2,100 people of 2 faces each: the index is HNSW, and a page of suggestions must not read every embedding.
+    const big = path.join(dir, 'suggest.db');
+    const { catalog, people } = await open(big, path.join(dir, 'suggest-cache'));
+    try {
+      const personOf: number[] = [];
+      catalog.transaction(() => {
+        for (let i = 0; i < 2100; i++) {
+          const person = catalog.people.create().id;
+          personOf.push(person);
+          for (let k = 0; k < 2; k++) catalog.people.assign(photo(catalog, i)[0], person, 'auto');
+        }
+      });
+      const free = Array.from({ length: 40 }, (_, i) => photo(catalog, (i * 37) % 2100)[0]);
+      const pair = photo(catalog, 5, 6); // face of 6 beside a face of 5: the person of 5 is never suggested for it
+      const personOfIdentity = (i: number) => personOf[i];
+      catalog.people.assign(pair[0], personOfIdentity(5), 'user');
+      catalog.people.reject(free[0], personOfIdentity(0)); // "not this person" on the first free face's own identity
+      expect(people.grouping.personIndex.current().index.method).toBe('hnsw');
+
+      // The truth: every person's unit mean over their faces (the confirmed ones where the user confirmed
+      // some), ranked by L2 distance, rules applied.
+      const rows = catalog.people.assignedFaces(MODEL);
+      const confirmed = new Set(rows.filter((r) => r.source === 'user').map((r) => r.personId));
+      const sums = new Map<number, Float64Array>();
+      const photosOf = new Map<number, Set<number>>();
+      for (const r of rows) {
+        (photosOf.get(r.personId) ?? photosOf.set(r.personId, new Set()).get(r.personId)!).add(r.photoId);
+        if (confirmed.has(r.personId) && r.source !== 'user') continue;
+        const sum = sums.get(r.personId) ?? sums.set(r.personId, new Float64Array(DIM)).get(r.personId)!;
+        r.embedding.forEach((v, d) => (sum[d] += v));
+      }
+      const centroid = new Map([...sums].map(([p, sum]) => [p, l2Normalised(Float32Array.from(sum))]));
+      const rank = (q: Float32Array, skip: (personId: number) => boolean, k: number) => [...centroid]
+        .filter(([p]) => !skip(p))
+        .map(([p, c]) => ({ personId: p, distance: Math.sqrt(Math.max(0, 2 - 2 * c.reduce((a, v, d) => a + v * q[d], 0))) }))
+        .sort((a, b) => a.distance - b.distance)
+        .slice(0, k);
+      const rejections = catalog.people.rejections();
+      const faceRow = (id: number) => catalog.faces.get(id)!;
+      /**
+       * Against the exact ranking: three people the rules allow, nearest first, each at its true distance, and
+       * the nearest itself whenever it is a real match. (HNSW is approximate: among people who are all far from
+       * the face, about equally unlike it, the runners-up may differ from an exact scan's.)
+       */
+      const expectLikeTruth = (got: { personId: number; distance: number }[], q: Float32Array, skip: (personId: number) => boolean) => {
+        const want = rank(q, skip, 1);
+        const at = new Map(rank(q, skip, centroid.size).map((w) => [w.personId, w.distance]));
+        expect(got).toHaveLength(3);
+        for (const g of got) {
+          expect(skip(g.personId)).toBe(false);
+          expect(g.distance).toBeCloseTo(at.get(g.personId)!, 5);
+        }
+        expect(got.map((g) => g.distance)).toEqual([...got.map((g) => g.distance)].sort((a, b) => a - b));
+        if (want[0].distance < 1) expect(got[0].personId).toBe(want[0].personId);
+        return want[0].distance < 1;
+      };
+
+      const { faces } = people.unassigned({ limit: 100 });
+      const byFace = new Map(faces.map((f) => [f.faceId, f.suggestions]));
+      let matched = 0;
+      for (const id of [...free, pair[1]]) {
+        const f = faceRow(id);
+        if (expectLikeTruth(byFace.get(id)!, f.embedding, (p) => !!rejections.get(id)?.has(p) || [...(photosOf.get(p) ?? [])].includes(f.photoId))) matched++;
+      }
+      expect(matched).toBeGreaterThanOrEqual(39); // every free face but the one whose own person it was rejected from
+      expect(byFace.get(free[0])!.some((s) => s.personId === personOfIdentity(0))).toBe(false);
+      expect(byFace.get(pair[1])!.some((s) => s.personId === personOfIdentity(5))).toBe(false);
+
+      const probe = faceRow(free[3]).embedding;
+      expect(expectLikeTruth(people.whoIs(probe), probe, () => false)).toBe(true);
+
+      const me = personOfIdentity(5);
+      const merges = people.suggestMerges(me);
+      expectLikeTruth(merges, centroid.get(me)!, (p) => p === me || [...photosOf.get(p)!].some((ph) => photosOf.get(me)!.has(ph)));
+      expect(merges.some((s) => s.personId === personOfIdentity(6))).toBe(false); // seen together in one photo
+    } finally {
+      catalog.close();
+    }
+  }, 60_000);
 });
+

@@ -113,6 +113,11 @@ export class PersonIndex {
     return this.personOf.length;
   }
 
+  /** The vector of row `row` (a view: do not change it). */
+  rowVector(row: number): Float32Array {
+    return this.rows.subarray(row * this.dim, (row + 1) * this.dim);
+  }
+
   /** The live rows and their people, in row order (to build a compact index of the same rows). */
   live(): { vectors: Float32Array; personIds: number[] } {
     const personIds: number[] = [];

@@ -5,15 +5,15 @@ import { averageLinkage } from '../cluster/average-linkage.ts';
 import { distanceToGroup, sizeAwareLimit } from '../cluster/merge-limit.ts';
 import type { Face } from '../library/catalog/rows.ts';
 import type { PeopleContext } from './context.ts';
-import { PersonIndexStore } from './person-index-store.ts';
+import type { PersonIndexStore } from './person-index-store.ts';
 import type { PeopleReadModel } from './read-model.ts';
 
 export class PeopleGrouping {
   /** Every person's centroid, for new faces to join: kept on disk when the context names a file. */
   readonly personIndex: PersonIndexStore;
 
-  constructor(private readonly ctx: PeopleContext, private readonly read: PeopleReadModel) {
-    this.personIndex = new PersonIndexStore(ctx, ctx.personIndexFile);
+  constructor(private readonly ctx: PeopleContext, private readonly read: PeopleReadModel, personIndex: PersonIndexStore) {
+    this.personIndex = personIndex;
   }
 
   /**
@@ -104,7 +104,7 @@ export class PeopleGrouping {
     const offers: { face: Face; personId: number; d: number }[] = [];
     faces.forEach((face, i) => {
       for (const m of matches[i].suggestions) {
-        const { faces: size, meanLength } = person(m.personId);
+        const { faces: size, meanLength } = person(m.personId)!;
         // The clustering's own rule: the face's average distance to the person's faces, within the limit for its size.
         const toGroup = distanceToGroup(1 - (m.distance * m.distance) / 2, meanLength);
         if (m.distance <= this.ctx.assignThreshold && toGroup <= limit(1, size) && !rejected.get(face.id)?.has(m.personId)) offers.push({ face, personId: m.personId, d: m.distance });

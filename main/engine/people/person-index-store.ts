@@ -60,7 +60,7 @@ export class PersonIndexStore {
    * The index with every change the catalog holds now (within the caller's transaction, its own writes
    * included): from memory or the file, with the people changed since recomputed; built when neither is usable.
    */
-  current(): { index: PersonIndex; person: (personId: number) => { faces: number; meanLength: number } } {
+  current(): { index: PersonIndex; person: (personId: number) => { faces: number; meanLength: number; vector: Float32Array } | undefined } {
     const started = performance.now();
     const changes = this.ctx.catalog.personChanges;
     // Read before any face: whatever changes while the faces are read is recomputed next time again.
@@ -95,8 +95,8 @@ export class PersonIndexStore {
     return {
       index,
       person: (personId) => {
-        const row = rowOf.get(personId)!;
-        return { faces: faces[row], meanLength: meanLengths[row] };
+        const row = rowOf.get(personId);
+        return row === undefined ? undefined : { faces: faces[row], meanLength: meanLengths[row], vector: index.rowVector(row) };
       },
     };
   }

@@ -9,6 +9,7 @@ import type { Catalog } from '../library/catalog/catalog.ts';
 import { PeopleContext } from './context.ts';
 import { PeopleDecisions } from './decisions.ts';
 import { PeopleGrouping } from './grouping.ts';
+import { PersonIndexStore } from './person-index-store.ts';
 import type { PersonIndexRefresh } from './person-index-store.ts';
 import { PeopleReadModel } from './read-model.ts';
 import { PeopleSuggestions } from './suggestions.ts';
@@ -26,8 +27,10 @@ export class PeopleService {
   constructor(readonly catalog: Catalog, opts: PeopleOptions = {}) {
     this.ctx = new PeopleContext(catalog, opts);
     this.read = new PeopleReadModel(this.ctx);
-    this.suggestions = new PeopleSuggestions(this.ctx);
-    this.grouping = new PeopleGrouping(this.ctx, this.read);
+    // One person index (kept on disk when the context names a file) for suggestions and grouping alike.
+    const personIndex = new PersonIndexStore(this.ctx, this.ctx.personIndexFile);
+    this.suggestions = new PeopleSuggestions(this.ctx, personIndex);
+    this.grouping = new PeopleGrouping(this.ctx, this.read, personIndex);
     this.decisions = new PeopleDecisions(this.ctx);
   }
 

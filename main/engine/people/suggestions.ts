@@ -1,19 +1,12 @@
-// Who a face or a person is likely to be: people ranked by the L2 distance from their centroid.
+// Who a face or a person is likely to be: people ranked by the L2 distance from their centroid, found through
+// the person index that grouping keeps (person-index-store.ts), so a page of suggestions does not read every
+// embedding of the library.
 import { PEOPLE_DEFAULTS } from '../../../shared/settings.ts';
 import { personCentroids } from '../cluster/assign.ts';
-import { dot, unitDistance } from '../math/vectors.ts';
 import type { AssignedFace } from '../library/catalog/people.ts';
 import type { PeopleContext } from './context.ts';
+import type { PersonIndexStore } from './person-index-store.ts';
 import type { FaceRef, Suggestion } from './types.ts';
-
-export interface Centroid {
-  personId: number;
-  vector: Float32Array;
-  photos: Set<number>;
-  /** Faces the centroid averages, and the length of their mean vector (see distanceToGroup). */
-  faces: number;
-  meanLength: number;
-}
 
 /**
  * Each person's centroid (personCentroids) over the faces that define them: the user-confirmed ones when the
@@ -30,60 +23,61 @@ export function personMeans(
 }
 
 export class PeopleSuggestions {
-  constructor(private readonly ctx: PeopleContext) {}
+  constructor(private readonly ctx: PeopleContext, private readonly personIndex: PersonIndexStore) {}
 
-  /** Unit-length mean embedding of each person, from its user-confirmed faces when it has some. */
-  centroids(): Centroid[] {
-    const rows = this.ctx.catalog.people.assignedFaces(this.ctx.modelId);
-    const photos = new Map<number, Set<number>>();
-    for (const r of rows) (photos.get(r.personId) ?? photos.set(r.personId, new Set()).get(r.personId)!).add(r.photoId);
-    const c = personMeans(rows, (members) => {
-      const vectors = new Float32Array(members.length * members[0].embedding.length);
-      members.forEach((r, i) => vectors.set(this.ctx.embedding(r.faceId, r.embedding), i * r.embedding.length));
-      return vectors;
+  /**
+   * For each query vector, up to `limit` people nearest it (by their centroids, through the kept person index:
+   * an exact scan for few people, HNSW for many) that `skip` does not rule out, nearest first, with names.
+   * `skipped[i]` bounds how many people `skip` can rule out for query i, so that enough candidates are asked for.
+   */
+  private nearest(queries: Float32Array[], limit: number, skip: (i: number, personId: number) => boolean, skipped: (i: number) => number): Suggestion[][] {
+    const { index } = this.personIndex.current();
+    if (!index.size || !queries.length) return queries.map(() => []);
+    const names = new Map<number, string | null>();
+    const nameOf = (id: number): string | null => {
+      if (!names.has(id)) names.set(id, this.ctx.catalog.people.get(id)?.name ?? null);
+      return names.get(id)!;
+    };
+    return queries.map((q, i) => {
+      const [match] = index.assign(q, 1, { threshold: Infinity, suggestions: limit + skipped(i) });
+      return match.suggestions
+        .filter((m) => !skip(i, m.personId))
+        .slice(0, limit)
+        .map((m) => ({ personId: m.personId, name: nameOf(m.personId), distance: m.distance }));
     });
-    return c.personIds.map((personId, i) => ({
-      personId, vector: c.vectors.subarray(i * c.dim, (i + 1) * c.dim), photos: photos.get(personId)!, faces: c.faces[i], meanLength: c.meanLengths[i],
-    }));
-  }
-
-  /** The `limit` nearest people to a vector among the centroids that `keep` allows, with their names. */
-  rank(vector: Float32Array, centroids: Centroid[], keep: (c: Centroid) => boolean, limit = PEOPLE_DEFAULTS.suggestions, names = this.names()): Suggestion[] {
-    return centroids
-      .filter(keep)
-      .map((c) => ({ personId: c.personId, name: names.get(c.personId) ?? null, distance: unitDistance(dot(vector, c.vector)) }))
-      .sort((a, b) => a.distance - b.distance)
-      .slice(0, limit);
   }
 
   /** Suggestions for faces nobody has: never a person the face was rejected from or one already in its photo. */
   forFaces<F extends FaceRef>(faces: F[]): (F & { suggestions: Suggestion[] })[] {
-    const centroids = this.centroids();
-    const rejected = this.ctx.catalog.people.rejections();
-    const names = this.names();
-    return faces.map((ref) => {
-      const face = this.ctx.catalog.faces.get(ref.faceId)!;
-      const refused = rejected.get(face.id);
-      const suggestions = this.rank(this.ctx.embedding(face.id, face.embedding), centroids, (c) => !refused?.has(c.personId) && !c.photos.has(face.photoId), undefined, names);
-      return { ...ref, suggestions };
-    });
+    const { catalog, modelId } = this.ctx;
+    const rows = faces.map((ref) => catalog.faces.get(ref.faceId)!);
+    const refused = rows.map((face) => new Set(catalog.people.constraintsOfFace(face.id).filter((c) => c.kind === 'reject').map((c) => c.personId)));
+    const inPhoto = rows.map((face) => new Set(catalog.people.peopleInPhoto(face.photoId, modelId)));
+    const found = this.nearest(
+      rows.map((face) => this.ctx.embedding(face.id, face.embedding)),
+      PEOPLE_DEFAULTS.suggestions,
+      (i, personId) => refused[i].has(personId) || inPhoto[i].has(personId),
+      (i) => refused[i].size + inPhoto[i].size,
+    );
+    return faces.map((ref, i) => ({ ...ref, suggestions: found[i] }));
   }
 
   /** The closest people to an embedding (e.g. a dropped photo's face): "who is this?". */
   whoIs(raw: Float32Array, limit = PEOPLE_DEFAULTS.suggestions): Suggestion[] {
-    return this.rank(this.ctx.query(raw), this.centroids(), () => true, limit);
+    return this.nearest([this.ctx.query(raw)], limit, () => false, () => 0)[0];
   }
 
   /** People close to this one that share no photo with it. */
   suggestMerges(personId: number, limit = PEOPLE_DEFAULTS.suggestions): Suggestion[] {
     this.ctx.requirePerson(personId);
-    const all = this.centroids();
-    const me = all.find((c) => c.personId === personId);
+    const { catalog, modelId } = this.ctx;
+    const me = this.personIndex.current().person(personId);
     if (!me) return [];
-    return this.rank(me.vector, all, (c) => c.personId !== personId && ![...c.photos].some((ph) => me.photos.has(ph)), limit);
-  }
-
-  private names(): Map<number, string | null> {
-    return new Map(this.ctx.catalog.people.all().map((p) => [p.id, p.name]));
+    // Everyone seen in a photo with this person (and the person itself) is someone else.
+    const together = new Set<number>([personId]);
+    for (const photoId of new Set(catalog.people.assignedFaces(modelId, [personId]).map((r) => r.photoId))) {
+      for (const other of catalog.people.peopleInPhoto(photoId, modelId)) together.add(other);
+    }
+    return this.nearest([me.vector], limit, (_, id) => together.has(id), () => together.size)[0];
   }
 }
