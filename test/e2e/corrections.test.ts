@@ -3,13 +3,13 @@
 // toast's Undo, rename focus, name autocomplete that merges instead of duplicating, "Ignore face" across a
 // reload, bulk selection, Settings that save numbers and empty values (and the CLI's `cluster` uses them),
 // and the undo history. Each state leaves a screenshot in test-artifacts/e2e/.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { Page } from 'playwright-core';
 import { runCli } from '../helpers/cli.ts';
-import { hasFaces, noFacesReason } from '../helpers/data.ts';
+import { face, hasFaces, noFacesReason } from '../helpers/data.ts';
 import { hasChromium, noChromiumReason, screenshot, startWebApp, unnamedControls, type WebApp } from './harness.ts';
 import { buildLibrary } from './library.ts';
 
@@ -280,6 +280,34 @@ describe.skipIf(skip)('corrections in chromium', () => {
     await page.keyboard.press('Escape');
     await page.getByRole('link', { name: 'Unassigned', exact: true }).click();
     await expect.poll(async () => (await focused())?.text).toBe('Unassigned');
+  });
+
+  test('a changed photo that lost a named face is in the history as a record without Undo; Undo reverts the last edit', async () => {
+    const { catalog } = app.api;
+    // A face the user named, in a photo of its own.
+    const named = (await truth('people.list')).people.find((p: { name: string | null }) => p.name)!;
+    const faceId = catalog.people.assignmentsOf(named.id).find((a) => a.source === 'user')!.faceId;
+    const photo = catalog.photos.get(catalog.faces.get(faceId)!.photoId)!;
+    // The user's last edit, then the photo replaced by another picture under the same name and read again.
+    const other = (await truth('people.list')).people.find((p: { id: number; name: string | null }) => p.id !== named.id && !p.name)!;
+    await truth('people.rename', { personId: other.id, name: 'Newest Edit' });
+    copyFileSync(face('Tom_Jones/Tom_Jones_0001.jpg'), photo.path);
+    await truth('library.rescan');
+    await expect.poll(async () => (await truth('people.history')).edits[0].kind, { timeout: 60_000 }).toBe('reindex-removed-faces');
+    const [record, rename] = (await truth('people.history')).edits;
+    expect(record).toMatchObject({ undoable: false, summary: `${path.basename(photo.path)} changed and was read again: 1 named face no longer found (cannot be undone)` });
+    expect(rename).toMatchObject({ kind: 'rename', undoable: true });
+
+    await open('#/people');
+    await page.getByRole('button', { name: 'History' }).click();
+    const items = page.getByRole('region', { name: 'Recent edits' }).getByRole('listitem');
+    await expect.poll(() => items.first().textContent()).toContain('changed and was read again');
+    expect(await items.first().getByRole('button').count()).toBe(0);
+    await expect(items.nth(1).getByRole('button', { name: 'Undo: Named a person Newest Edit' }).count()).resolves.toBe(1);
+    await shot('undo-history-reindex-record');
+    await page.keyboard.press('Escape');
+    await page.getByRole('button', { name: 'Undo', exact: true }).click();
+    await expect.poll(() => catalog.people.get(other.id)?.name ?? null).toBeNull();
   });
 
   test('removing a folder asks first, saying what happens to its photos and names', async () => {
