@@ -359,6 +359,14 @@ describe('the person index kept on disk', () => {
       const personOfIdentity = (i: number) => personOf[i];
       catalog.people.assign(pair[0], personOfIdentity(5), 'user');
       catalog.people.reject(free[0], personOfIdentity(0)); // "not this person" on the first free face's own identity
+      // Two more people who are identity 5 again (what a merge suggestion is for): one seen in a photo with the
+      // person of 5, so never suggested, and one never with them, so the first suggestion.
+      const [withFive, twin] = photo(catalog, 5, 5);
+      catalog.people.assign(withFive, personOfIdentity(5), 'auto');
+      const seenWith = catalog.people.create().id;
+      catalog.people.assign(twin, seenWith, 'auto');
+      const apart = catalog.people.create().id;
+      catalog.people.assign(photo(catalog, 5)[0], apart, 'auto');
       expect(people.grouping.personIndex.current().index.method).toBe('hnsw');
 
       // The truth: every person's unit mean over their faces (the confirmed ones where the user confirmed
@@ -417,6 +425,8 @@ describe('the person index kept on disk', () => {
       const merges = people.suggestMerges(me);
       expectLikeTruth(merges, centroid.get(me)!, (p) => p === me || [...photosOf.get(p)!].some((ph) => photosOf.get(me)!.has(ph)));
       expect(merges.some((s) => s.personId === personOfIdentity(6))).toBe(false); // seen together in one photo
+      expect(merges[0].personId).toBe(apart);
+      expect(merges.some((s) => s.personId === seenWith)).toBe(false);
     } finally {
       catalog.close();
     }

@@ -74,10 +74,7 @@ export class PeopleSuggestions {
     const me = this.personIndex.current().person(personId);
     if (!me) return [];
     // Everyone seen in a photo with this person (and the person itself) is someone else.
-    const together = new Set<number>([personId]);
-    for (const photoId of new Set(catalog.people.assignedFaces(modelId, [personId]).map((r) => r.photoId))) {
-      for (const other of catalog.people.peopleInPhoto(photoId, modelId)) together.add(other);
-    }
+    const together = new Set<number>([personId, ...catalog.people.peopleSeenWith(personId, modelId)]);
     return this.nearest([me.vector], limit, (_, id) => together.has(id), () => together.size)[0];
   }
 }

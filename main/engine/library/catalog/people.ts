@@ -168,6 +168,19 @@ export class PeopleStore {
     ).pluck().all(photoId, modelId) as number[];
   }
 
+  /**
+   * The people with a face of this model in an analysed photo where this person has one too (the person
+   * included): who they were seen with, read without their embeddings.
+   */
+  peopleSeenWith(personId: number, modelId: string): number[] {
+    return this.db.prepare(
+      `SELECT DISTINCT other.person_id FROM assignments mine
+         JOIN faces f ON f.id = mine.face_id JOIN photos p ON p.id = f.photo_id AND p.status = 'ok'
+         JOIN faces g ON g.photo_id = f.photo_id JOIN assignments other ON other.face_id = g.id
+        WHERE mine.person_id = ? AND +f.model_id = ? AND +g.model_id = ?`,
+    ).pluck().all(personId, modelId, modelId) as number[];
+  }
+
   /** Ids of every face that has a person. */
   assignedFaceIds(): Set<number> {
     return new Set(this.db.prepare('SELECT face_id FROM assignments').pluck().all() as number[]);
