@@ -131,21 +131,6 @@ async function profile(): Promise<{ stagesCpuMs: Record<string, number>; embedCp
   const out: Record<string, Record<string, number>> = {};
   // Batching across photos: CPU ms per face on ONNX Runtime when the same aligned faces go through in batches of 1..16.
   const byBatch: Record<string, Record<string, number>> = {};
-  {
-    configureNets({ onnx: true, threads: 1 });
-    const fused = await createEmbedder('fused');
-    const parts: Embedder[] = isFused(fused) ? fused.parts.map((p) => p.embedder) : [fused];
-    for (const e of parts) {
-      const crops = photosFaces.flatMap((p) => p.faces.map((f) => alignFace(p.image, f.landmarks, e.template, e.inputSize))).slice(0, 64);
-      await e.embed(crops.slice(0, 4));
-      for (const size of [1, 2, 4, 8, 16]) {
-        const t0 = cpuMs();
-        for (let i = 0; i < crops.length; i += size) await e.embed(crops.slice(i, i + size));
-        (byBatch[e.modelId] ??= {})[String(size)] = +((cpuMs() - t0) / crops.length).toFixed(2);
-      }
-    }
-    fused.dispose();
-  }
   for (const onnx of [true, false]) {
     configureNets({ onnx, threads: 1 });
     const fused = await createEmbedder('fused');
@@ -157,6 +142,13 @@ async function profile(): Promise<{ stagesCpuMs: Record<string, number>; embedCp
       let n = 0;
       for (const b of batches) { await e.embed(b); n += b.length; }
       (out[e.modelId] ??= {})[onnx ? 'onnxruntime' : tfjsName] = +((cpuMs() - t0) / n).toFixed(2);
+      if (!onnx) continue;
+      const crops = photosFaces.flatMap((p) => p.faces.map((f) => alignFace(p.image, f.landmarks, e.template, e.inputSize))).slice(0, 64);
+      for (const size of [1, 2, 4, 8, 16]) {
+        const t1 = cpuMs();
+        for (let i = 0; i < crops.length; i += size) await e.embed(crops.slice(i, i + size));
+        (byBatch[e.modelId] ??= {})[String(size)] = +((cpuMs() - t1) / crops.length).toFixed(2);
+      }
     }
     fused.dispose();
   }
