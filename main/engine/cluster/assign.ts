@@ -9,6 +9,7 @@ import {
 } from './constants.ts';
 import { createHnswIndex, loadHnswIndex, type EmbeddingIndex } from '../math/hnsw.ts';
 import { pack, PackedFormatError, unpack } from '../math/packed.ts';
+import { unitDistance } from '../math/vectors.ts';
 
 export interface PersonMatch {
   personId: number;
@@ -195,7 +196,7 @@ export class PersonIndex {
         s3 += query[d + 3] * rows[o + d + 3];
       }
       for (; d < dim; d++) s0 += query[d] * rows[o + d];
-      const distance = Math.sqrt(Math.max(0, 2 - 2 * (s0 + s1 + s2 + s3)));
+      const distance = unitDistance(s0 + s1 + s2 + s3);
       const personId = personOf[r];
       if (top.length === suggestions && !before(distance, personId, top[suggestions - 1])) continue;
       const at = top.findIndex((m) => m.personId === personId);
